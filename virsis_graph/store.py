@@ -6,7 +6,7 @@ seen and removed on its own; queries see the union of all graphs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -63,7 +63,7 @@ class Store:
             raise RegisterError(f"{path}: {exc}") from exc
         return self.count(graph) - before
 
-    def load_files(self, paths: Iterable[Path], graph_for) -> int:
+    def load_files(self, paths: Iterable[Path], graph_for: Callable[[Path], str]) -> int:
         """Load several files, each into ``graph_for(path)``; return the triples added."""
         return sum(self.load_file(p, graph_for(p)) for p in paths)
 
@@ -81,7 +81,8 @@ class Store:
         """Run a SELECT over the union of all graphs; return rows as ``{variable: python value}``.
 
         Values for ``bindings`` are substituted by the engine (never spliced into
-        the text), so callers can pass user input safely.
+        the text), so callers can pass user input safely. pyoxigraph requires each
+        bound variable to appear in the SELECT projection.
         """
         solutions = self._store.query(
             sparql,
