@@ -14,6 +14,8 @@ from virsis_graph.namespaces import CV, VIRSIS
 # their specifications: ADMS (W3C Note 2013), DQV (W3C Note 2016), ELI ontology.
 ADMS_TERMS = {"status", "identifier", "Identifier", "AssetRepository", "Asset", "AssetDistribution", "sample", "translation", "versionNotes", "schemeAgency", "last", "next", "prev", "includedAsset", "representationTechnique", "supportedSchema"}
 DQV_TERMS = {"Metric", "QualityMeasurement", "Dimension", "Category", "QualityAnnotation", "QualityPolicy", "QualityMetadata", "UserQualityFeedback", "QualityCertificate", "hasQualityMeasurement", "isMeasurementOf", "computedOn", "value", "expectedDataType", "inDimension", "inCategory", "hasQualityAnnotation", "hasQualityMetadata"}
+VOID_TERMS = {"Dataset", "Linkset", "triples", "entities", "classes", "properties", "distinctSubjects", "distinctObjects", "sparqlEndpoint", "dataDump", "vocabulary", "subset", "uriSpace", "exampleResource", "rootResource", "classPartition", "propertyPartition", "class", "property"}
+SPDX_TERMS = {"Checksum", "checksum", "algorithm", "checksumValue", "checksumAlgorithm_sha256", "checksumAlgorithm_sha1", "checksumAlgorithm_md5"}
 ELI_TERMS = {"LegalResource", "LegalExpression", "Format", "title", "date_document", "is_about"}
 # Imported as a module: pytest probes module attributes, which closed namespaces warn about.
 CLOSED = (rdfns.DCTERMS, rdfns.SKOS, rdfns.FOAF, rdfns.ORG, rdfns.DCAT, rdfns.PROV, rdfns.VANN)
@@ -21,6 +23,8 @@ OPEN_LISTS = {
     "http://www.w3.org/ns/adms#": ADMS_TERMS,
     "http://www.w3.org/ns/dqv#": DQV_TERMS,
     "http://data.europa.eu/eli/ontology#": ELI_TERMS,
+    "http://rdfs.org/ns/void#": VOID_TERMS,
+    "http://spdx.org/rdf/terms#": SPDX_TERMS,
 }
 
 
@@ -90,3 +94,17 @@ def test_every_virsis_class_states_its_relation_to_a_standard_term(model):
         if isinstance(cls, URIRef) and cls.startswith(str(VIRSIS)):
             targets = [o for p in relations for o in model.objects(cls, p)]
             assert targets, f"{cls} says nothing of how it relates to other vocabularies"
+
+
+def test_the_provenance_an_import_writes_uses_only_declared_terms(model):
+    from virsis_graph.importing import apply_plan, plan_import, provenance_graph
+    from virsis_graph.store import EmbeddedStore
+
+    store = EmbeddedStore()
+    apply_plan(store, plan_import(store, resources.example_files()[:1]))
+    import pyoxigraph as ox
+
+    triples = (ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(provenance_graph()))
+    provenance = Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    assert len(provenance) > 10
+    assert ontology.undeclared_terms(model, provenance) == []

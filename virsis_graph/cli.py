@@ -1,17 +1,28 @@
 """The ``virsis`` command line. Every command's help shows an example.
 
-Texts a person reads are in Latvian first, then English.
+Texts a person reads are in Latvian first, then English. Every command that
+reads or writes the register takes ``--store PATH`` or ``--endpoint URL`` the
+same way (or ``VIRSIS_STORE`` / ``VIRSIS_ENDPOINT``).
 """
 
 from __future__ import annotations
 
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
+import pyoxigraph as ox
 import typer
 from rich.console import Console
+from rich.progress import MofNCompleteColumn, Progress, TaskID
 from rich.table import Table
 
-from . import __version__
+from . import __version__, resources
 from . import ontology as model_checks
-from .store import RegisterError, Store, load_examples, load_model
+from .importing import MODEL_GRAPHS, apply_plan, drop_source, initialise, plan_import, provenance_graph, sources
+from .stats import class_counts
+from .store import RegisterError, Store, open_store
 from .summary import Row, summarise
 
 app = typer.Typer(
@@ -32,6 +43,12 @@ app.add_typer(ontology_app, name="ontology")
 console = Console()
 err_console = Console(stderr=True)
 
+MAX_LISTED = 50
+"""At most this many errors or warnings are listed one by one; the rest are counted."""
+
+STORE_HELP = "Iegultās krātuves mape / folder of the embedded store [env VIRSIS_STORE; default ./virsis-store]."
+ENDPOINT_HELP = "Attāls SPARQL 1.1 galapunkts / remote SPARQL 1.1 endpoint URL [env VIRSIS_ENDPOINT]."
+
 
 def _version(value: bool) -> None:
     if value:
@@ -49,6 +66,22 @@ def main(
     """VIRSIS graph."""
 
 
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print ``message`` for a person and return the exit to raise."""
+    err_console.print(f"Kļūda / Error: {message}", style="red", markup=False, highlight=False)
+    return typer.Exit(code)
+
+
+@contextmanager
+def opened(store: Optional[str], endpoint: Optional[str]) -> Iterator[Store]:
+    """The store a command points at; register errors become a message and exit code 2."""
+    try:
+        with open_store(store, endpoint) as s:
+            yield s
+    except RegisterError as exc:
+        raise fail(str(exc)) from exc
+
+
 def _table(title: str, rows: list[Row]) -> Table:
     table = Table(title=title, title_justify="left")
     table.add_column("latviski")
@@ -60,37 +93,287 @@ def _table(title: str, rows: list[Row]) -> Table:
 
 
 @app.command()
-def summary() -> None:
-    """Ielādē parauga reģistru un parāda tā kopsavilkumu. / Load the example registry and print its summary.
+def summary(
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
+) -> None:
+    """Parāda reģistra kopsavilkumu. / Print a summary of a register.
 
-    The ontology, vocabularies and the illustrative example registry
-    (data/examples/) are loaded into an in-memory store, each file into its own
-    named graph; records are minted under VIRSIS_BASE.
+    Without --store or --endpoint, loads the ontology, vocabularies and the
+    illustrative example registry (data/examples/) into an in-memory store, each
+    file into its own named graph, and summarises that.
 
     Example: virsis summary
     """
-    store = Store()
-    try:
-        model_triples = load_model(store)
-        example_triples = load_examples(store)
-    except RegisterError as exc:
-        err_console.print(f"Kļūda / Error: {exc}", style="red", markup=False, highlight=False)
-        raise typer.Exit(2) from exc
-    result = summarise(store)
-    console.print(_table("Reģistra ieraksti / Register records", result.records))
-    console.print(_table("Pakalpojumi pēc veida / Services by kind", result.services))
-    console.print(_table("Pakalpojumi pēc dzīves cikla posma / Services by lifecycle stage", result.stages))
-    c = result.chain
-    console.print(
-        f"Vajadzības ar pakalpojumu / needs met by a service: {c['needsMet']} no/of {c['needs']}; "
-        f"pakalpojumi, kas izmanto resursus / services using resources: {c['servicesUsingResources']}; "
-        f"resursi ar atkarībām / resources with dependencies: {c['resourcesWithDependencies']}"
-    )
-    console.print(
-        f"Trīskārši / triples: {result.triples} "
-        f"(modelis / model {model_triples}, piemēri / examples {example_triples}), "
-        f"grafi / graphs: {len(store.graphs())}"
-    )
+    if store is None and endpoint is None:
+        store = ":memory:"
+    with opened(store, endpoint) as s:
+        try:
+            if store == ":memory:":
+                initialise(s)
+                apply_plan(s, plan_import(s, resources.example_files()))
+        except RegisterError as exc:
+            raise fail(str(exc)) from exc
+        result = summarise(s)
+        console.print(_table("Reģistra ieraksti / Register records", result.records))
+        console.print(_table("Pakalpojumi pēc veida / Services by kind", result.services))
+        console.print(_table("Pakalpojumi pēc dzīves cikla posma / Services by lifecycle stage", result.stages))
+        c = result.chain
+        console.print(
+            f"Vajadzības ar pakalpojumu / needs met by a service: {c['needsMet']} no/of {c['needs']}; "
+            f"pakalpojumi, kas izmanto resursus / services using resources: {c['servicesUsingResources']}; "
+            f"resursi ar atkarībām / resources with dependencies: {c['resourcesWithDependencies']}"
+        )
+        console.print(f"Trīskārši / triples: {result.triples}, grafi / graphs: {len(s.graphs())}")
+
+
+@app.command()
+def init(
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
+) -> None:
+    """Ielādē ontoloģiju, kodu sarakstus un formas. / Load the ontology, vocabularies and shapes.
+
+    Each goes into its own named graph; running it again upgrades them in place
+    and touches no data graph. `virsis import` runs it by itself on a new store.
+
+    Example: virsis init --store ./virsis-store
+    """
+    with opened(store, endpoint) as s:
+        try:
+            loaded = initialise(s)
+        except RegisterError as exc:
+            raise fail(str(exc)) from exc
+        table = Table(title=f"Modelis ielādēts / Model loaded into {s.description}", title_justify="left")
+        table.add_column("grafs / graph")
+        table.add_column("trīskārši / triples", justify="right")
+        for graph, n in loaded.items():
+            table.add_row(graph, str(n))
+        console.print(table)
+
+
+@app.command("import")
+def import_(
+    files: list[Path] = typer.Argument(..., help="Faili / files: .csv, .xlsx, .json, .ttl, .nt, .nq, .trig, .jsonld, .rdf"),
+    kind: Optional[str] = typer.Option(None, "--kind", help="Ierakstu veids / record kind: services, needs, life-situations, resources, organisations, people, roles (else from the file or sheet name, or the header)."),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX lapa / the one sheet of a workbook to import."),
+    graph: Optional[str] = typer.Option(None, "--graph", help="Grafa IRI / named graph for a single file (default {base}graph/source/{file name})."),
+    delimiter: Optional[str] = typer.Option(None, "--delimiter", help="CSV atdalītājs / CSV delimiter (default: guessed from the header)."),
+    keep_missing: bool = typer.Option(False, "--keep-missing", help="Nedzēš ierakstus, kuru vairs nav avotā / keep records that are no longer in the re-imported file."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Tikai parāda izmaiņas / show what would change and write nothing."),
+    strict: bool = typer.Option(False, "--strict", help="Nekarājošās saites ir kļūdas / treat dangling links as errors."),
+    agent: Optional[str] = typer.Option(None, "--agent", help="Kas importē / who imports, for the provenance (default: the login name)."),
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
+) -> None:
+    """Importē ierakstus reģistrā. / Import records into the register.
+
+    Each file lands in its own named graph with its provenance. A file with any
+    error writes nothing (exit code 2); importing an unchanged file changes
+    nothing; a changed row replaces that record, and a row removed from a
+    re-imported file removes the record (unless --keep-missing).
+
+    Example: virsis import data/templates/services.csv --dry-run
+    """
+    with opened(store, endpoint) as s:
+        with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), console=err_console, transient=True) as bar:
+            tasks: dict[str, TaskID] = {}
+
+            def progress(what: str, done: int, total: int) -> None:
+                # Called every 1000 rows, so only files of a few thousand rows show a bar.
+                if what not in tasks:
+                    tasks[what] = bar.add_task(f"Lasa / reading {what}", total=total)
+                bar.update(tasks[what], completed=done)
+
+            plan = plan_import(
+                s, files, kind=kind, sheet=sheet, graph=graph, delimiter=delimiter,
+                keep_missing=keep_missing, agent=agent, progress=progress,
+            )
+        for warning in plan.warnings[:MAX_LISTED]:
+            err_console.print(f"! {warning}", style="yellow", markup=False, highlight=False)
+        if len(plan.warnings) > MAX_LISTED:
+            err_console.print(f"! … un vēl / and {len(plan.warnings) - MAX_LISTED} more warnings", style="yellow")
+        if strict and plan.warnings:
+            plan.errors.append(f"{len(plan.warnings)} dangling link(s) with --strict")
+        if plan.errors:
+            for error in plan.errors[:MAX_LISTED]:
+                err_console.print(f"✗ {error}", style="red", markup=False, highlight=False)
+            if len(plan.errors) > MAX_LISTED:
+                err_console.print(f"✗ … un vēl / and {len(plan.errors) - MAX_LISTED} more errors", style="red")
+            raise fail(f"{len(plan.errors)} kļūdas, nekas netika ierakstīts / errors, nothing was written")
+        table = Table(title="Imports / Import" + (" (--dry-run)" if dry_run else ""), title_justify="left")
+        for column in ("veids / kind", "jauni / new", "mainīti / changed", "bez izmaiņām / unchanged", "dzēsti / removed", "paturēti / kept"):
+            table.add_column(column, justify="left" if column.startswith("veids") else "right")
+        for name, c in sorted(plan.counts.items()):
+            table.add_row(name, str(c.new), str(c.changed), str(c.unchanged), str(c.removed), str(c.kept))
+        console.print(table)
+        if dry_run:
+            console.print(f"Nekas netika ierakstīts / nothing written (would add {plan.triples_added}, remove {plan.triples_removed} triples).")
+            return
+        try:
+            apply_plan(s, plan)
+        except RegisterError as exc:
+            raise fail(str(exc)) from exc
+        console.print(f"Ierakstīts / written: +{plan.triples_added} −{plan.triples_removed} trīskārši / triples in {s.description}.")
+
+
+@app.command()
+def graphs(
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
+) -> None:
+    """Uzskaita nosauktos grafus un to izcelsmi. / List the named graphs and where they came from.
+
+    Example: virsis graphs
+    """
+    with opened(store, endpoint) as s:
+        provenance = {p.graph: p for p in sources(s)}
+        table = Table(title=f"Grafi / Graphs in {s.description}", title_justify="left")
+        for column in ("grafs / graph", "trīskārši / triples", "fails / file", "importēts / imported", "ieraksti / records"):
+            table.add_column(column)
+        for g in s.graphs():
+            p = provenance.get(g)
+            table.add_row(g, str(s.count(g)), p.file if p else "", p.time if p else "", str(p.records) if p else "")
+        console.print(table)
+
+
+@app.command("drop-graph")
+def drop_graph(
+    graph: str = typer.Argument(..., help="Grafa IRI / IRI of the named graph (see `virsis graphs`)."),
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
+) -> None:
+    """Dzēš vienu importu (grafu) un tā izcelsmi. / Remove one imported graph and its provenance.
+
+    Example: virsis drop-graph https://data.virsis.gov.lv/graph/source/services.csv
+    """
+    with opened(store, endpoint) as s:
+        if graph not in s.graphs():
+            raise fail(f"no graph {graph} in {s.description}: `virsis graphs` lists them")
+        if graph in MODEL_GRAPHS or graph == provenance_graph():
+            raise fail(f"{graph} is part of the model or the provenance: `virsis init` manages it")
+        removed = drop_source(s, graph)
+        console.print(f"Dzēsts / removed {graph}: {removed} trīskārši / triples.")
+
+
+EXPORT_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
+                  "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD, "rdf": ox.RdfFormat.RDF_XML}
+
+
+@app.command()
+def export(
+    fmt: str = typer.Option("trig", "--format", help="ttl, nt, nq, trig, jsonld or rdf (RDF/XML). Graph formats merge all graphs."),
+    graph: Optional[str] = typer.Option(None, "--graph", help="Tikai šis grafs / only this named graph."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Fails / file to write (default: standard output)."),
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
+) -> None:
+    """Eksportē reģistru RDF formātā. / Export the register as RDF.
+
+    Example: virsis export --format nq -o register.nq
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise fail(f"--format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
+    with opened(store, endpoint) as s:
+        if graph is not None and graph not in s.graphs():
+            raise fail(f"no graph {graph} in {s.description}: `virsis graphs` lists them")
+        if output is None:
+            s.dump(sys.stdout.buffer, EXPORT_FORMATS[fmt], graph)
+            sys.stdout.buffer.flush()
+        else:
+            with output.open("wb") as f:
+                s.dump(f, EXPORT_FORMATS[fmt], graph)
+            err_console.print(f"Ierakstīts / written {output}")
+
+
+QUERY_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV, "json": ox.QueryResultsFormat.JSON}
+
+
+@app.command()
+def query(
+    file: Optional[Path] = typer.Argument(None, help="SPARQL vaicājuma fails / file with a SPARQL query (.rq)."),
+    expression: Optional[str] = typer.Option(None, "-e", "--expression", help="Vaicājums / the query text itself."),
+    fmt: str = typer.Option("table", "--format", help="table, csv, tsv or json (CONSTRUCT/DESCRIBE: Turtle)."),
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
+) -> None:
+    """Izpilda SPARQL vaicājumu. / Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).
+
+    The project's prefixes (virsis:, cpsv:, cv:, dct:, skos:, ...) are predeclared.
+
+    Example: virsis query -e 'SELECT ?s WHERE { ?s a virsis:Need } LIMIT 5'
+    """
+    if (file is None) == (expression is None):
+        raise fail("give a query file or -e 'QUERY', not both and not neither")
+    if fmt not in ("table", *QUERY_FORMATS):
+        raise fail(f"--format {fmt!r}: use table, csv, tsv or json")
+    if file is not None:
+        if not file.is_file():
+            raise fail(f"{file}: fails nav atrasts / file not found")
+        expression = file.read_text(encoding="utf-8")
+    from .store import prologue
+
+    with opened(store, endpoint) as s:
+        try:
+            result = s.query(prologue() + expression)
+        except SyntaxError as exc:
+            raise fail(f"the query is not valid SPARQL: {exc}") from exc
+        except RegisterError as exc:
+            raise fail(str(exc)) from exc
+        if isinstance(result, ox.QueryBoolean):
+            console.print("true" if bool(result) else "false")
+        elif isinstance(result, ox.QuerySolutions) and fmt == "table":
+            names = [v.value for v in result.variables]
+            table = Table(*names)
+            for row in result:
+                table.add_row(*(row[n].value if row[n] is not None else "" for n in names))
+            console.print(table)
+        elif isinstance(result, ox.QuerySolutions):
+            sys.stdout.buffer.write(result.serialize(format=QUERY_FORMATS[fmt]))
+        else:
+            ox.serialize(result, sys.stdout.buffer, ox.RdfFormat.TURTLE)
+        sys.stdout.flush()
+
+
+@app.command()
+def stats(
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
+) -> None:
+    """Skaiti pa klasēm un grafiem. / Counts per class and per named graph.
+
+    Example: virsis stats --store ./virsis-store
+    """
+    with opened(store, endpoint) as s:
+        table = Table(title=f"Klases / Classes in {s.description}", title_justify="left")
+        for column in ("klase / class", "latviski", "in English", "skaits / count"):
+            table.add_column(column, justify="right" if column.startswith("skaits") else "left")
+        for row in class_counts(s):
+            table.add_row(row["class"], row["lv"] or "", row["en"] or "", str(row["n"]))
+        console.print(table)
+        graphs_table = Table(title="Grafi / Graphs", title_justify="left")
+        graphs_table.add_column("grafs / graph")
+        graphs_table.add_column("trīskārši / triples", justify="right")
+        for g in s.graphs():
+            graphs_table.add_row(g, str(s.count(g)))
+        console.print(graphs_table)
+
+
+@app.command()
+def templates(
+    output: Path = typer.Option(Path("data/templates"), "-o", "--output", help="Mape / folder to write the templates into."),
+) -> None:
+    """Izveido importa veidnes un to aprakstu. / Write the import templates and their README.
+
+    One CSV file per record kind (header and an example row) and a README.md
+    documenting every column, generated from the importer's own definitions.
+
+    Example: virsis templates -o data/templates
+    """
+    from .templates import write_templates
+
+    for path in write_templates(output):
+        console.print(f"Ierakstīts / written {path}")
 
 
 @ontology_app.command("check")

@@ -29,7 +29,39 @@ BASE_IRI = Setting(
     "Independent of the host that serves them.",
 )
 
-SETTINGS: tuple[Setting, ...] = (BASE_IRI,)
+STORE_PATH = Setting(
+    "VIRSIS_STORE",
+    "virsis-store",
+    "Folder of the embedded store (created on first use); `--store PATH` overrides it.",
+)
+
+ENDPOINT = Setting(
+    "VIRSIS_ENDPOINT",
+    "",
+    "URL of a remote SPARQL 1.1 query endpoint; when set, commands use it instead of the "
+    "embedded store. `--endpoint URL` overrides it.",
+)
+
+UPDATE_ENDPOINT = Setting(
+    "VIRSIS_UPDATE_ENDPOINT",
+    "",
+    "URL of the remote SPARQL 1.1 Update endpoint; empty means the query endpoint's URL.",
+)
+
+GRAPH_STORE = Setting(
+    "VIRSIS_GRAPH_STORE",
+    "",
+    "URL of the remote Graph Store Protocol endpoint, used to read and write whole graphs "
+    "quickly; empty means SPARQL queries and updates only.",
+)
+
+ENDPOINT_USER = Setting("VIRSIS_ENDPOINT_USER", "", "User name for the remote endpoint (HTTP basic or digest).")
+
+ENDPOINT_PASSWORD = Setting("VIRSIS_ENDPOINT_PASSWORD", "", "Password for the remote endpoint.")
+
+SETTINGS: tuple[Setting, ...] = (
+    BASE_IRI, STORE_PATH, ENDPOINT, UPDATE_ENDPOINT, GRAPH_STORE, ENDPOINT_USER, ENDPOINT_PASSWORD,
+)
 
 
 def base_iri() -> str:

@@ -1,25 +1,40 @@
-"""The register's RDF store: embedded pyoxigraph, on disk or in memory.
+"""The register's RDF store: one interface, two kinds of backend.
 
-Each loaded file lands in a named graph of its own, so a later import can be
-seen and removed on its own; queries see the union of all graphs.
+- :class:`EmbeddedStore`: pyoxigraph on disk (the default) or in memory (tests).
+- :class:`virsis_graph.remote.RemoteStore`: any SPARQL 1.1 endpoint over HTTP.
+
+The rest of the code talks to :class:`Store` only. Results are pyoxigraph terms
+and result objects whichever backend answers, so code never needs to know which
+one it talks to. Every write goes through :meth:`Store.apply`, which is atomic:
+after a crash (even ``kill -9``) the store is as before the call or as after it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import json
+import os
+import shutil
+import sys
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from . import resources
-from .settings import base_iri
+from .namespaces import PREFIXES
+from .settings import STORE_PATH
 
-MODEL_GRAPH = "https://w3id.org/virsis/graph/model"
-"""Named graph holding the ontology, reused-term declarations and vocabularies."""
+Bindings = dict[str, ox.NamedNode | ox.Literal]
 
 
 class RegisterError(Exception):
     """A problem a person can fix, with a message that says where and how."""
+
+
+class StoreLockedError(RegisterError):
+    """The embedded store is open in another process."""
 
 
 def rdf_format(path: Path) -> ox.RdfFormat:
@@ -33,68 +48,106 @@ def rdf_format(path: Path) -> ox.RdfFormat:
     return fmt
 
 
-def examples_graph(path: Path, base: str | None = None) -> str:
-    """Named graph IRI for an example file: ``{base}graph/examples/{stem}``."""
-    return f"{base or base_iri()}graph/examples/{path.stem}"
+@dataclass
+class GraphChange:
+    """What one write does to one named graph.
+
+    ``replace`` empties the graph first; otherwise ``remove`` triples go and ``add``
+    triples come. Triples are pyoxigraph :class:`~pyoxigraph.Triple` objects.
+    """
+
+    graph: str
+    add: list[ox.Triple] = field(default_factory=list)
+    remove: list[ox.Triple] = field(default_factory=list)
+    replace: bool = False
+
+    def quads(self, triples: Iterable[ox.Triple]) -> Iterator[ox.Quad]:
+        g = ox.NamedNode(self.graph)
+        return (ox.Quad(t.subject, t.predicate, t.object, g) for t in triples)
 
 
-class Store:
-    """A register store. ``Store()`` is in memory; ``Store(path)`` persists on disk."""
+class Store(ABC):
+    """What every backend offers. Queries see the union of all named graphs."""
 
-    def __init__(self, path: Path | str | None = None) -> None:
-        self._store = ox.Store(str(path)) if path is not None else ox.Store()
+    description: str
+    """Where the data lives, for messages (a folder or an endpoint URL)."""
 
-    def load_file(self, path: Path, graph: str, base: str | None = None) -> int:
-        """Load one RDF file into ``graph`` and return how many triples the graph gained.
+    @abstractmethod
+    def query(self, sparql: str, bindings: Bindings | None = None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a SPARQL 1.1 query over the union of all graphs.
 
-        Relative IRIs in the file resolve against ``base`` (default: the configured
-        base), which is how the example registry follows ``VIRSIS_BASE``.
-        Raises :class:`RegisterError` naming the file and line on a syntax error.
+        ``bindings`` are substituted by the engine or sent as typed terms, never
+        spliced into the query text.
         """
-        before = self.count(graph)
-        try:
-            self._store.load(
-                path=str(path),
-                format=rdf_format(path),
-                base_iri=base or base_iri(),
-                to_graph=ox.NamedNode(graph),
-            )
-        except SyntaxError as exc:
-            raise RegisterError(f"{path}: {exc}") from exc
-        return self.count(graph) - before
 
-    def load_files(self, paths: Iterable[Path], graph_for: Callable[[Path], str]) -> int:
-        """Load several files, each into ``graph_for(path)``; return the triples added."""
-        return sum(self.load_file(p, graph_for(p)) for p in paths)
+    @abstractmethod
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        """Every quad of ``graph``, or of all named graphs when None."""
+
+    @abstractmethod
+    def graphs(self) -> list[str]:
+        """IRIs of the non-empty named graphs, sorted."""
+
+    @abstractmethod
+    def apply(self, changes: list[GraphChange]) -> None:
+        """Make all ``changes`` at once: after a crash, all or none of them are in the store."""
+
+    def existing(self, iris: Iterable[ox.NamedNode]) -> set[ox.NamedNode]:
+        """Those of ``iris`` that are registered: the subject of a ``dct:identifier``."""
+        wanted = list(iris)
+        found: set[ox.NamedNode] = set()
+        for start in range(0, len(wanted), 500):
+            # IRIs were validated by ox.NamedNode and are written in its own syntax.
+            values = " ".join(str(i) for i in wanted[start : start + 500])
+            rows = self.query(f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }} ?s <http://purl.org/dc/terms/identifier> ?id }}")
+            found |= {row["s"] for row in rows}
+        return found
+
+    def drop_graph(self, graph: str) -> int:
+        """Remove a named graph; return how many triples it held."""
+        n = self.count(graph)
+        self.apply([GraphChange(graph, replace=True)])
+        return n
 
     def count(self, graph: str | None = None) -> int:
-        """Number of triples in ``graph``, or in all graphs when ``graph`` is None."""
-        if graph is None:
-            return len(self._store)
-        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
-
-    def graphs(self) -> list[str]:
-        """IRIs of the named graphs in the store, sorted."""
-        return sorted(g.value for g in self._store.named_graphs())
+        """Number of triples in ``graph``, or in all named graphs when None."""
+        return sum(1 for _ in self.quads(graph))
 
     def select(self, sparql: str, **bindings: ox.NamedNode | ox.Literal) -> list[dict[str, object]]:
-        """Run a SELECT over the union of all graphs; return rows as ``{variable: python value}``.
-
-        Values for ``bindings`` are substituted by the engine (never spliced into
-        the text), so callers can pass user input safely. pyoxigraph requires each
-        bound variable to appear in the SELECT projection.
-        """
-        solutions = self._store.query(
-            sparql,
-            use_default_graph_as_union=True,
-            substitutions={ox.Variable(k): v for k, v in bindings.items()},
-        )
+        """Run a SELECT with the project's prefixes; rows as ``{variable: python value}``."""
+        solutions = self.query(prologue() + sparql, bindings)
         names = [v.value for v in solutions.variables]
-        return [{n: _python(row[n]) for n in names} for row in solutions]
+        return [{n: python_value(row[n]) for n in names} for row in solutions]
+
+    def ask(self, sparql: str, **bindings: ox.NamedNode | ox.Literal) -> bool:
+        """Run an ASK with the project's prefixes."""
+        return bool(self.query(prologue() + sparql, bindings))
+
+    def dump(self, output: BinaryIO, fmt: ox.RdfFormat, graph: str | None = None) -> None:
+        """Serialise ``graph`` (or every named graph, as a dataset) to ``output``."""
+        if graph is None and fmt.supports_datasets:
+            ox.serialize(self.quads(None), output, fmt, prefixes=PREFIXES)
+        else:
+            triples = (ox.Triple(q.subject, q.predicate, q.object) for q in self.quads(graph))
+            ox.serialize(triples, output, fmt, prefixes=PREFIXES)
+
+    def close(self) -> None:
+        """Release the store (the embedded store's lock)."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
-def _python(term: object) -> object:
-    """Turn a pyoxigraph term into a plain Python value (IRIs and strings as ``str``)."""
+def prologue() -> str:
+    """PREFIX declarations of the namespaces the project uses."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def python_value(term: object) -> object:
+    """A pyoxigraph term as a plain Python value (IRIs and strings as ``str``)."""
     if term is None:
         return None
     if isinstance(term, ox.Literal):
@@ -107,11 +160,178 @@ def _python(term: object) -> object:
     return term.value
 
 
-def load_model(store: Store) -> int:
-    """Load ontology, reused terms and vocabularies into the model graph; return triples added."""
-    return store.load_files(resources.model_files(), lambda _: MODEL_GRAPH)
+# ---------------------------------------------------------------------------
+# Embedded pyoxigraph
+# ---------------------------------------------------------------------------
+
+_BULK = 50_000  # above this many quads, write with bulk_extend (files, not memtables)
 
 
-def load_examples(store: Store) -> int:
-    """Load the example registry, one named graph per file; return triples added."""
-    return store.load_files(resources.example_files(), examples_graph)
+class EmbeddedStore(Store):
+    """pyoxigraph in this process: ``EmbeddedStore(path)`` on disk, ``EmbeddedStore()`` in memory.
+
+    Crash safety on disk: before a write, a RocksDB checkpoint of the store is
+    taken next to it (hard links, so it is quick and small); the checkpoint is
+    dropped once the write is flushed. Opening a store that still has a
+    checkpoint means the last write was interrupted, and the checkpoint is
+    restored first. In memory there is nothing to survive a crash.
+    """
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path).resolve() if path is not None else None
+        self.description = str(self.path) if self.path else "in memory"
+        if self.path is None:
+            self._store = ox.Store()
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.exists() and self._checkpoint.exists() and self._side("interrupted").exists():
+            self._checkpoint.rename(self.path)  # a crash cut a restore short: finish it
+        self._store = self._open()
+        # With the lock held, no other process is writing: clear what a crash left.
+        for leftover in ("checkpoint-tmp", "checkpoint-done", "interrupted"):
+            shutil.rmtree(self._side(leftover), ignore_errors=True)
+        if self._checkpoint.exists():
+            # The previous write did not finish: go back to the state before it.
+            del self._store
+            self._restore()
+            self._store = self._open()
+        self._owner_file.write_text(json.dumps({"pid": os.getpid(), "command": " ".join(sys.argv)}), encoding="utf-8")
+
+    # -- locking and recovery ------------------------------------------------
+
+    def _side(self, suffix: str) -> Path:
+        """A file or folder beside the store, e.g. ``virsis-store.checkpoint``."""
+        return self.path.with_name(f"{self.path.name}.{suffix}")
+
+    @property
+    def _checkpoint(self) -> Path:
+        return self._side("checkpoint")
+
+    @property
+    def _owner_file(self) -> Path:
+        return self._side("owner.json")
+
+    def _open(self) -> ox.Store:
+        try:
+            return ox.Store(str(self.path))
+        except OSError as exc:
+            if "lock" not in str(exc).lower():
+                raise RegisterError(f"{self.path}: cannot open the store: {exc}") from exc
+            raise StoreLockedError(self._locked_message()) from exc
+
+    def _locked_message(self) -> str:
+        try:
+            owner = json.loads(self._owner_file.read_text(encoding="utf-8"))
+            who = f"process {owner['pid']} ({owner['command']})"
+        except (OSError, ValueError, KeyError):
+            who = "another process"
+        return (
+            f"Krātuve {self.path} ir atvērta citā procesā / The store {self.path} is in use by {who}: "
+            "wait for it to finish or stop it, or send this command through its server with --endpoint."
+        )
+
+    def _restore(self) -> None:
+        broken = self._side("interrupted")
+        self.path.rename(broken)
+        self._checkpoint.rename(self.path)
+        shutil.rmtree(broken, ignore_errors=True)
+
+    def close(self) -> None:
+        if self.path is not None and hasattr(self, "_store"):
+            self._store.flush()
+            del self._store
+            self._owner_file.unlink(missing_ok=True)
+
+    # -- reading ---------------------------------------------------------------
+
+    def query(self, sparql, bindings=None):
+        return self._store.query(
+            sparql,
+            use_default_graph_as_union=True,
+            substitutions={ox.Variable(k): v for k, v in (bindings or {}).items()},
+        )
+
+    def quads(self, graph=None):
+        if graph is None:
+            return (q for q in self._store.quads_for_pattern(None, None, None) if not isinstance(q.graph_name, ox.DefaultGraph))
+        return self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+
+    def graphs(self):
+        return sorted(g.value for g in self._store.named_graphs() if next(self._store.quads_for_pattern(None, None, None, g), None))
+
+    def existing(self, iris):
+        identifier = ox.NamedNode("http://purl.org/dc/terms/identifier")
+        return {i for i in iris if next(self._store.quads_for_pattern(i, identifier, None), None) is not None}
+
+    def count(self, graph=None):
+        if graph is None:
+            return len(self._store) - sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        return super().count(graph)
+
+    # -- writing -----------------------------------------------------------------
+
+    def apply(self, changes):
+        if not changes:
+            return
+        if self.path is None:
+            self._write(changes)
+            return
+        tmp = self._side("checkpoint-tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        self._store.flush()
+        self._store.backup(str(tmp))
+        tmp.rename(self._checkpoint)  # from here on, a crash rolls back to the checkpoint
+        self._write(changes)
+        self._store.flush()
+        done = self._side("checkpoint-done")
+        self._checkpoint.rename(done)  # the commit point
+        shutil.rmtree(done, ignore_errors=True)
+
+    def _write(self, changes: list[GraphChange]) -> None:
+        for change in changes:
+            g = ox.NamedNode(change.graph)
+            if change.replace:
+                self._store.remove_graph(g)
+            for quad in change.quads(change.remove):
+                self._store.remove(quad)
+            adds = list(change.quads(change.add))
+            if len(adds) > _BULK:
+                self._store.bulk_extend(adds)
+            elif adds:
+                self._store.extend(adds)
+
+    def load_file(self, path: Path, graph: str, base: str) -> None:
+        """Load one RDF file straight into ``graph`` (model graphs; no diffing, one transaction)."""
+        self._store.load(path=str(path), format=rdf_format(path), base_iri=base, to_graph=ox.NamedNode(graph))
+
+
+def open_store(store: str | Path | None = None, endpoint: str | None = None, **remote_options: str | None) -> Store:
+    """Open the store a command was pointed at.
+
+    ``endpoint`` (or ``VIRSIS_ENDPOINT``) selects a remote SPARQL 1.1 endpoint;
+    otherwise the embedded store at ``store`` (or ``VIRSIS_STORE``, default
+    ``./virsis-store``). ``":memory:"`` opens an empty in-memory store.
+    """
+    from .settings import ENDPOINT
+
+    endpoint = endpoint or ENDPOINT.value() or None
+    if endpoint:
+        from .remote import RemoteStore
+
+        return RemoteStore(endpoint, **remote_options)
+    location = str(store or STORE_PATH.value())
+    if location == ":memory:":
+        return EmbeddedStore()
+    return EmbeddedStore(Path(location))
+
+
+def loader(store: Store) -> Callable[[Path, str, str], None]:
+    """A function that loads an RDF file into a graph of ``store`` whatever its backend."""
+    if isinstance(store, EmbeddedStore):
+        return store.load_file
+
+    def via_apply(path: Path, graph: str, base: str) -> None:
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=rdf_format(path), base_iri=base)]
+        store.apply([GraphChange(graph, add=triples, replace=True)])
+
+    return via_apply

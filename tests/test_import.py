@@ -1,0 +1,368 @@
+"""`virsis import`: formats, semantics (atomic, idempotent, upsert, provenance) and bad input."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from typer.testing import CliRunner
+
+from virsis_graph import resources
+from virsis_graph.cli import app
+from virsis_graph.importing import plan_import, provenance_graph, source_graph, sources
+from virsis_graph.store import EmbeddedStore
+
+runner = CliRunner()
+BASE = "https://data.virsis.gov.lv/"
+DCT = "http://purl.org/dc/terms/"
+V = "https://w3id.org/virsis/ontology#"
+CV = "http://data.europa.eu/m8g/"
+
+ORGANISATIONS = "identifier,title_lv,title_en,kind,parent\nlm,Labklājības ministrija,Ministry of Welfare,ministry,\nvsaa,Valsts sociālās apdrošināšanas aģentūra,State Social Insurance Agency,agency,lm\n"
+PEOPLE = "identifier,name,email,organisation\np-01,Anna Bērziņa,anna.berzina@example.lv,vsaa\np-02,Jānis Ozols,janis.ozols@example.lv,vsaa\n"
+LIFE = "identifier,title_lv,title_en,description_lv,description_en,audience\nls-01,Bērna piedzimšana,Birth of a child,Ģimenē piedzimst bērns.,A child is born.,residents\n"
+NEEDS = "identifier,title_lv,title_en,description_lv,description_en,life_situations\nn-01,Ienākumi pēc dzemdībām,Income after birth,Nauda.,Money.,ls-01\nn-02,Bērna reģistrācija,Registering the child,Reģistrs.,Register.,ls-01\n"
+RESOURCES = "identifier,title_lv,title_en,description_lv,description_en,kind,institution,owner,depends_on\nr-01,SAIS,SAIS,Sistēma.,System.,information-system,vsaa,p-02,r-02\nr-02,Datu centrs,Data centre,Centrs.,Centre.,infrastructure,vsaa,p-02,\n"
+SERVICES = (
+    "identifier,title_lv,title_en,description_lv,description_en,kind,institution,owner,lifecycle_stage,needs,resources,channels,cost_eur,processing_time,homepage\n"
+    "s-01,Bērna piedzimšanas pabalsts,Childbirth benefit,Pabalsts.,Benefit.,public-individual,vsaa,p-01,provision,n-01,r-01,e-service; in-person,0,P10D,https://www.vsaa.example.lv/s-01\n"
+    "s-02,Vecāku pabalsts,Parental benefit,Pabalsts.,Benefit.,public-individual,vsaa,p-01,provision,n-01,r-01,e-service,\"7,11\",P1M,\n"
+    "s-03,E-paraksts,E-signature,Paraksts.,Signature.,inter-institutional-shared,vsaa,p-02,planning,,r-02,e-service,,,\n"
+)
+
+
+def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = folder / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.fixture()
+def register(tmp_path) -> dict[str, Path]:
+    """A small, consistent register as CSV files."""
+    files = {}
+    for name, text in (("organisations.csv", ORGANISATIONS), ("people.csv", PEOPLE), ("life_situations.csv", LIFE),
+                       ("needs.csv", NEEDS), ("resources.csv", RESOURCES), ("services.csv", SERVICES)):
+        files[name] = write(tmp_path, name, text)
+    return files
+
+
+@pytest.fixture()
+def store_path(tmp_path) -> Path:
+    return tmp_path / "store"
+
+
+def run(*args: str, store: Path) -> object:
+    return runner.invoke(app, [*args, "--store", str(store)])
+
+
+def snapshot(store: Path) -> set[str]:
+    with EmbeddedStore(store) as s:
+        return {str(q) for q in s.quads()}
+
+
+def objects(store: Path, subject: str, predicate: str) -> set[str]:
+    with EmbeddedStore(store) as s:
+        rows = s.query(f"SELECT ?o WHERE {{ <{subject}> <{predicate}> ?o }}")
+        return {r["o"].value for r in rows}
+
+
+def test_csv_register_imports_into_iris_with_links_channels_and_costs(register, store_path):
+    result = run("import", *map(str, register.values()), store=store_path)
+    assert result.exit_code == 0, result.output
+    s01 = BASE + "id/service/s-01"
+    assert objects(store_path, s01, DCT + "identifier") == {"s-01"}
+    assert objects(store_path, s01, V + "serviceOwner") == {BASE + "id/person/p-01"}
+    assert objects(store_path, s01, CV + "hasCompetentAuthority") == {BASE + "id/organisation/vsaa"}
+    assert objects(store_path, s01, V + "meetsNeed") == {BASE + "id/need/n-01"}
+    assert objects(store_path, s01, CV + "hasChannel") == {BASE + "id/channel/s-01-e-service", BASE + "id/channel/s-01-in-person"}
+    assert objects(store_path, s01, CV + "processingTime") == {"P10D"}
+    assert objects(store_path, s01, V + "publishedIn") == {"https://w3id.org/virsis/catalogue/latvija-gov-lv"}
+    assert objects(store_path, BASE + "id/cost/s-02", CV + "hasValue") == {"7.11"}
+    assert objects(store_path, BASE + "id/service/s-03", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type") >= {V + "SharedUseService"}
+    assert objects(store_path, BASE + "id/service/s-03", V + "publishedIn") == set()  # planning: not in a catalogue
+    assert objects(store_path, BASE + "id/resource/r-01", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type") == {V + "InformationSystem"}
+    assert objects(store_path, BASE + "id/person/p-01", "http://xmlns.com/foaf/0.1/mbox") == {"mailto:anna.berzina@example.lv"}
+
+
+def test_importing_the_same_files_twice_changes_nothing(register, store_path):
+    assert run("import", *map(str, register.values()), store=store_path).exit_code == 0
+    before = snapshot(store_path)
+    result = run("import", *map(str, register.values()), store=store_path)
+    assert result.exit_code == 0
+    assert snapshot(store_path) == before
+    assert "+0 −0" in result.output
+
+
+def test_a_changed_row_replaces_its_record_and_a_removed_row_removes_it(register, store_path):
+    assert run("import", *map(str, register.values()), store=store_path).exit_code == 0
+    services = register["services.csv"]
+    lines = services.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("Childbirth benefit", "Birth benefit").replace("e-service; in-person", "e-service")
+    del lines[3]  # s-03
+    services.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with EmbeddedStore(store_path) as s:
+        plan = plan_import(s, [services])
+        c = plan.counts["services"]
+        assert (c.new, c.changed, c.unchanged, c.removed) == (0, 1, 1, 1)
+        assert not snapshot_differs_during_plan(s)
+    assert run("import", str(services), store=store_path).exit_code == 0
+    s01 = BASE + "id/service/s-01"
+    assert objects(store_path, s01, DCT + "title") == {"Bērna piedzimšanas pabalsts", "Birth benefit"}
+    assert objects(store_path, s01, CV + "hasChannel") == {BASE + "id/channel/s-01-e-service"}
+    assert objects(store_path, BASE + "id/channel/s-01-in-person", DCT + "identifier") == set()
+    assert objects(store_path, BASE + "id/service/s-03", DCT + "identifier") == set()
+
+
+def snapshot_differs_during_plan(store) -> bool:
+    return False  # plan_import only reads: checked by test_dry_run_writes_nothing
+
+
+def test_keep_missing_keeps_records_no_longer_in_the_file(register, store_path):
+    assert run("import", *map(str, register.values()), store=store_path).exit_code == 0
+    services = register["services.csv"]
+    services.write_text("\n".join(services.read_text(encoding="utf-8").splitlines()[:2]) + "\n", encoding="utf-8")
+    result = run("import", "--keep-missing", str(services), store=store_path)
+    assert result.exit_code == 0
+    assert objects(store_path, BASE + "id/service/s-02", DCT + "identifier") == {"s-02"}
+    assert objects(store_path, BASE + "id/cost/s-02", CV + "hasValue") == {"7.11"}
+
+
+def test_dry_run_writes_nothing(register, store_path):
+    assert run("init", store=store_path).exit_code == 0
+    before = snapshot(store_path)
+    result = run("import", "--dry-run", *map(str, register.values()), store=store_path)
+    assert result.exit_code == 0
+    assert "nothing written" in result.output
+    assert snapshot(store_path) == before
+
+
+def test_each_source_has_its_graph_and_provenance(register, store_path):
+    assert run("import", *map(str, register.values()), store=store_path).exit_code == 0
+    with EmbeddedStore(store_path) as s:
+        info = {i.file: i for i in sources(s)}
+        assert set(info) == set(register)
+        services = info["services.csv"]
+        assert services.graph == source_graph(register["services.csv"])
+        assert services.sha256 == hashlib.sha256(register["services.csv"].read_bytes()).hexdigest()
+        assert services.records == 3
+        assert provenance_graph() in s.graphs()
+    result = run("graphs", store=store_path)
+    assert "services.csv" in result.output
+    result = run("drop-graph", source_graph(register["services.csv"]), store=store_path)
+    assert result.exit_code == 0
+    with EmbeddedStore(store_path) as s:
+        assert source_graph(register["services.csv"]) not in s.graphs()
+        assert "services.csv" not in {i.file for i in sources(s)}
+
+
+def test_latvian_headers_values_encoding_and_delimiter(tmp_path, store_path):
+    text = (
+        "Identifikators;Nosaukums LV;Apraksts LV;Veids;Iestāde;Saimnieks;Dzīves cikla posms;Kanāli\n"
+        "s-10;Dzīvesvietas deklarēšana;Deklarē adresi.;Individuāla labuma pakalpojums;vsaa;p-01;Sniegšana un uzturēšana;E-pakalpojums; Klātiene\n"
+    )
+    # Latvian Excel writes Windows-1257 and semicolons; the ';' inside Kanāli would split it, so quote it.
+    text = text.replace("E-pakalpojums; Klātiene", '"E-pakalpojums; Klātiene"')
+    path = write(tmp_path, "pakalpojumi.csv", text, encoding="cp1257")
+    result = run("import", str(path), store=store_path)
+    assert result.exit_code == 0, result.output
+    s10 = BASE + "id/service/s-10"
+    assert objects(store_path, s10, DCT + "title") == {"Dzīvesvietas deklarēšana"}
+    assert objects(store_path, s10, V + "lifecycleStage") == {"https://w3id.org/virsis/vocab/lifecycle-stage/provision"}
+    assert objects(store_path, s10, CV + "hasChannel") == {BASE + "id/channel/s-10-e-service", BASE + "id/channel/s-10-in-person"}
+
+
+def test_utf8_with_bom_and_tabs(tmp_path, store_path):
+    path = write(tmp_path, "needs.tsv", "\ufeff" + NEEDS.replace(",", "\t"))
+    result = run("import", "--kind", "needs", str(path), store=store_path)
+    assert result.exit_code == 0, result.output
+    assert objects(store_path, BASE + "id/need/n-01", V + "isNeedOf") == {BASE + "id/life-situation/ls-01"}
+
+
+def test_xlsx_one_sheet_per_kind_and_a_chosen_sheet(tmp_path, store_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "needs"
+    for line in NEEDS.splitlines():
+        sheet.append(line.split(","))
+    other = book.create_sheet("life_situations")
+    for line in LIFE.splitlines():
+        other.append(line.split(","))
+    path = tmp_path / "registry.xlsx"
+    book.save(path)
+    result = run("import", str(path), store=store_path)
+    assert result.exit_code == 0, result.output
+    assert objects(store_path, BASE + "id/life-situation/ls-01", DCT + "identifier") == {"ls-01"}
+    assert objects(store_path, BASE + "id/need/n-02", DCT + "identifier") == {"n-02"}
+    result = run("import", "--dry-run", "--sheet", "missing", str(path), store=store_path)
+    assert result.exit_code == 2 and "has no sheet 'missing'" in " ".join(result.output.split())
+
+
+def test_xlsx_errors_name_the_sheet_and_row(tmp_path, store_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "services"
+    rows = [line.split(",") for line in SERVICES.splitlines()[:2]]
+    rows[1][11] = "pigeon"  # channels
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    result = run("import", str(path), store=store_path)
+    assert result.exit_code == 2
+    assert "book.xlsx sheet services row 2, column channels: 'pigeon' is not a known channel-type" in " ".join(result.output.split())
+
+
+def test_json_list_and_object_of_lists(tmp_path, store_path):
+    needs = [{"identifier": "n-01", "title_lv": "Ienākumi", "description_lv": "Nauda.", "life_situations": ["ls-01"]}]
+    life = [{"identifier": "ls-01", "title_lv": "Bērna piedzimšana", "description_lv": "Bērns.", "audience": "residents"}]
+    path = write(tmp_path, "needs.json", json.dumps(needs))
+    assert run("import", str(path), store=store_path).exit_code == 0
+    both = write(tmp_path, "register.json", json.dumps({"life_situations": life, "needs": needs}))
+    result = run("import", str(both), store=store_path)
+    assert result.exit_code == 0, result.output
+    assert objects(store_path, BASE + "id/life-situation/ls-01", DCT + "identifier") == {"ls-01"}
+
+
+def test_the_example_registry_imports_as_rdf(store_path):
+    result = run("import", *map(str, resources.example_files()), store=store_path)
+    assert result.exit_code == 0, result.output
+    assert "dangling" in result.output  # s-29 → r-99, a planted defect
+
+
+# --- bad input: one clear message, exit code 2, the store exactly as it was ---------------
+
+
+BAD_SERVICES = SERVICES.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    "name, text, expected",
+    [
+        ("services.csv", BAD_SERVICES.replace("title_lv", "titel_lv") + "\n", "unknown column 'titel_lv' for services: did you mean 'title_lv'?"),
+        ("services.csv", SERVICES.replace("public-individual,vsaa,p-01,provision,n-01,r-01,e-service; in-person", "public-individal,vsaa,p-01,provision,n-01,r-01,e-service; in-person"), "services.csv row 2, column kind: 'public-individal' is not a known service-kind"),
+        ("services.csv", SERVICES.replace(",provision,n-01,r-01,e-service,", ",provisioning,n-01,r-01,e-service,"), "services.csv row 3, column lifecycle_stage: 'provisioning' is not a known lifecycle-stage"),
+        ("services.csv", SERVICES.replace("P10D", "10 days"), "services.csv row 2, column processing_time: '10 days' is not an ISO 8601 duration"),
+        ("services.csv", SERVICES.replace("https://www.vsaa.example.lv/s-01", "www.vsaa.lv"), "services.csv row 2, column homepage: 'www.vsaa.lv' is not a web address"),
+        ("people.csv", PEOPLE.replace("anna.berzina@example.lv", "anna.berzina(at)example.lv"), "people.csv row 2, column email: 'anna.berzina(at)example.lv' is not an e-mail address"),
+        ("services.csv", SERVICES.replace("s-02,", "s-01,", 1), "services.csv row 3, column identifier: identifier 's-01' is already used in services.csv row 2"),
+        ("services.csv", SERVICES.replace(",\"7,11\",", ",seven,"), "services.csv row 3, column cost_eur: 'seven' is not a number"),
+        ("services.csv", BAD_SERVICES + "\n", "has no records"),
+        ("services.csv", "", "the file is empty"),
+        ("services.csv", SERVICES.replace(",provision,n-01,r-01,e-service; in-person,0,", ",,n-01,r-01,e-service; in-person,0,"), "services.csv row 2, column lifecycle_stage: is empty but required"),
+        ("needs.ttl", "@prefix dct: <http://purl.org/dc/terms/> .\n<id/need/n-9> dct:title \"x\" \n<id/need/n-8> dct:title .\n", "needs.ttl: nav derīgs"),
+        ("records.xyz", "a,b\n1,2\n", "unknown file type '.xyz'"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message_and_nothing_changes(register, store_path, tmp_path, name, text, expected):
+    assert run("import", *map(str, register.values()), store=store_path).exit_code == 0
+    before = snapshot(store_path)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    path = write(bad, name, text)
+    result = run("import", str(path), store=store_path)
+    assert result.exit_code == 2, result.output
+    assert expected in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+    assert snapshot(store_path) == before
+
+
+def test_a_file_that_does_not_exist(store_path, tmp_path):
+    result = run("import", str(tmp_path / "nothing.csv"), store=store_path)
+    assert result.exit_code == 2
+    assert "nothing.csv: fails nav atrasts / file not found" in " ".join(result.output.split())
+
+
+def test_a_binary_file_named_csv(store_path, tmp_path):
+    path = tmp_path / "services.csv"
+    path.write_bytes(b"PK\x03\x04\x00\x00binary\x00\x01")
+    result = run("import", str(path), store=store_path)
+    assert result.exit_code == 2
+    assert "is a binary file, not CSV text" in " ".join(result.output.split())
+
+
+def test_one_bad_file_stops_the_good_ones_too(register, store_path, tmp_path):
+    bad = write(tmp_path, "extra.csv", NEEDS.replace("ls-01\n", "ls-01\n", 1).replace("n-02,", "n 02,"))
+    result = run("import", *map(str, register.values()), str(bad), "--kind", "needs", store=store_path)
+    assert result.exit_code == 2
+    with EmbeddedStore(store_path) as s:
+        assert s.graphs() == []
+
+
+def test_a_cycle_of_replacements_is_refused(register, store_path, tmp_path):
+    assert run("import", *map(str, register.values()), store=store_path).exit_code == 0
+    before = snapshot(store_path)
+    cyclic = write(tmp_path / "x" if (tmp_path / "x").mkdir() is None else tmp_path, "services.csv",
+                   SERVICES.replace(",e-service,\"7,11\"", ",e-service,\"7,11\"").replace("identifier,title_lv", "identifier,replaces_placeholder,title_lv"))
+    header, *rows = SERVICES.splitlines()
+    header = header + ",replaces"
+    rows = [rows[0] + ",s-02", rows[1] + ",s-03", rows[2] + ",s-01"]
+    cyclic.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    result = run("import", str(cyclic), store=store_path)
+    assert result.exit_code == 2
+    assert "replace each other in a cycle" in " ".join(result.output.split())
+    assert snapshot(store_path) == before
+
+
+def test_dangling_links_are_reported_with_file_row_and_column(tmp_path, store_path):
+    path = write(tmp_path, "needs.csv", NEEDS)
+    result = run("import", str(path), store=store_path)
+    assert result.exit_code == 0
+    assert "needs.csv row 2, column life_situations: 'ls-01' names no life-situation record" in " ".join(result.output.split())
+    strict = run("import", "--strict", str(path), "--dry-run", store=store_path)
+    assert strict.exit_code == 2
+
+
+def test_export_round_trip_gives_an_isomorphic_dataset(register, store_path, tmp_path):
+    assert run("import", *map(str, register.values()), *map(str, resources.example_files()), store=store_path).exit_code == 0
+    dump = tmp_path / "register.nq"
+    assert run("export", "--format", "nq", "-o", str(dump), store=store_path).exit_code == 0
+    copy = EmbeddedStore()
+    copy._store.load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    with EmbeddedStore(store_path) as original:
+        a = ox.Dataset(original.quads())
+    b = ox.Dataset(copy.quads())
+    a.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    b.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    assert len(a) > 5000 and a == b
+    ttl = tmp_path / "services.ttl"
+    assert run("export", "--format", "ttl", "--graph", source_graph(register["services.csv"]), "-o", str(ttl), store=store_path).exit_code == 0
+    assert "s-01" in ttl.read_text(encoding="utf-8")
+
+
+def test_query_command_formats(register, store_path, tmp_path):
+    assert run("import", *map(str, register.values()), store=store_path).exit_code == 0
+    q = "SELECT ?id WHERE { ?s a virsis:Need ; dct:identifier ?id } ORDER BY ?id"
+    result = run("query", "-e", q, "--format", "csv", store=store_path)
+    assert result.exit_code == 0
+    assert result.output.split() == ["id", "n-01", "n-02"]
+    result = run("query", "-e", q, "--format", "json", store=store_path)
+    assert [b["id"]["value"] for b in json.loads(result.output)["results"]["bindings"]] == ["n-01", "n-02"]
+    assert run("query", "-e", "ASK { ?s a virsis:Need }", store=store_path).output.strip() == "true"
+    rq = write(tmp_path, "q.rq", "CONSTRUCT { ?s a virsis:Need } WHERE { ?s a virsis:Need }")
+    assert "id/need/n-01" in run("query", str(rq), store=store_path).output
+    bad = run("query", "-e", "SELECT WHERE", store=store_path)
+    assert bad.exit_code == 2 and "not valid SPARQL" in bad.output
+
+
+def test_stats_counts_classes_with_labels(register, store_path):
+    assert run("import", *map(str, register.values()), store=store_path).exit_code == 0
+    text = " ".join(run("stats", store=store_path).output.split())
+    assert "Vajadzība │ Need │ 2" in text
+
+
+def test_init_upgrades_the_model_and_touches_no_data_graph(register, store_path):
+    assert run("import", *map(str, register.values()), store=store_path).exit_code == 0
+    with EmbeddedStore(store_path) as s:
+        data_before = {str(q) for q in s.quads() if "/graph/source/" in q.graph_name.value}
+    assert run("init", store=store_path).exit_code == 0
+    with EmbeddedStore(store_path) as s:
+        assert {str(q) for q in s.quads() if "/graph/source/" in q.graph_name.value} == data_before
+        assert "https://w3id.org/virsis/graph/ontology" in s.graphs()

@@ -1,0 +1,438 @@
+"""The remote SPARQL 1.1 store, against a real `oxigraph serve`, side by side with the embedded store.
+
+Most tests run three times: on the in-memory embedded store, on the remote
+store reading graphs with SPARQL, and on the remote store reading graphs through
+the Graph Store Protocol. Each asserts the same answers, which is what shows the
+backends interchangeable; ``test_backends_answer_identically`` compares them
+call for call.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from oxigraph_server import free_port, oxigraph_server
+
+from virsis_graph.remote import RemoteStore, query_form, update_text, where_brace, with_values
+from virsis_graph.store import EmbeddedStore, GraphChange, RegisterError, Store
+
+EX = "https://example.org/"
+G1 = "https://data.virsis.gov.lv/graph/test/one"
+G2 = "https://data.virsis.gov.lv/graph/test/two"
+DCT = "http://purl.org/dc/terms/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+HOSTILE = 's-09" } UNION { ?s ?p ?o } #'
+
+
+def iri(local: str) -> ox.NamedNode:
+    return ox.NamedNode(EX + local)
+
+
+def dct(local: str) -> ox.NamedNode:
+    return ox.NamedNode(DCT + local)
+
+
+def t(s: str, p: ox.NamedNode, o: ox.NamedNode | ox.Literal | ox.BlankNode) -> ox.Triple:
+    return ox.Triple(iri(s), p, o)
+
+
+SERVICES = [
+    t("s-09", dct("identifier"), ox.Literal("s-09")),
+    t("s-09", dct("title"), ox.Literal("Uzņēmuma reģistrācija", language="lv")),
+    t("s-09", dct("title"), ox.Literal("Company registration", language="en")),
+    t("s-09", dct("publisher"), iri("ur")),
+    t("s-10", dct("identifier"), ox.Literal("s-10")),
+    t("s-10", dct("title"), ox.Literal('Quotes " and \\ backslash,\nnew line, } UNION { braces', language="en")),
+    t("s-10", dct("issued"), ox.Literal("2024-05-01", datatype=ox.NamedNode(XSD + "date"))),
+    t("s-10", dct("extent"), ox.Literal("3", datatype=ox.NamedNode(XSD + "integer"))),
+    t("s-11", dct("identifier"), ox.Literal(HOSTILE)),
+]
+ORGANISATIONS = [
+    t("ur", dct("title"), ox.Literal("Uzņēmumu reģistrs", language="lv")),
+    t("ur", dct("identifier"), ox.Literal("ur")),
+]
+
+
+def quads(graph: str, triples: list[ox.Triple]) -> set[ox.Quad]:
+    g = ox.NamedNode(graph)
+    return {ox.Quad(x.subject, x.predicate, x.object, g) for x in triples}
+
+
+# ---------------------------------------------------------------------------
+# Backends
+# ---------------------------------------------------------------------------
+
+BACKENDS = ["embedded", "remote", "remote+gsp"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_settings() -> Iterator[None]:
+    """The tests say every URL and credential themselves; the environment must not add any."""
+    with pytest.MonkeyPatch.context() as mp:
+        for name in ("VIRSIS_ENDPOINT", "VIRSIS_UPDATE_ENDPOINT", "VIRSIS_GRAPH_STORE", "VIRSIS_ENDPOINT_USER", "VIRSIS_ENDPOINT_PASSWORD"):
+            mp.delenv(name, raising=False)
+        yield
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with oxigraph_server() as url:
+        yield url
+
+
+def open_backend(kind: str, server: str | None) -> Store:
+    """An empty store of ``kind``; remote stores are emptied, as the server lives for the whole module."""
+    if kind == "embedded":
+        return EmbeddedStore()
+    store = RemoteStore(f"{server}/query", update_endpoint=f"{server}/update", graph_store=f"{server}/store" if kind == "remote+gsp" else "")
+    store.apply([GraphChange(g, replace=True) for g in store.graphs()])
+    return store
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    server = None if request.param == "embedded" else request.getfixturevalue("server")
+    s = open_backend(request.param, server)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def remote(server: str) -> Iterator[RemoteStore]:
+    s = open_backend("remote", server)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def loaded(store: Store) -> Store:
+    store.apply([GraphChange(G1, add=SERVICES), GraphChange(G2, add=ORGANISATIONS)])
+    return store
+
+
+# ---------------------------------------------------------------------------
+# Writing and reading graphs
+# ---------------------------------------------------------------------------
+
+
+def test_one_apply_fills_several_graphs(loaded):
+    assert loaded.graphs() == sorted([G1, G2])
+    assert loaded.count(G1) == len(SERVICES)
+    assert loaded.count(G2) == len(ORGANISATIONS)
+    assert loaded.count() == len(SERVICES) + len(ORGANISATIONS)
+
+
+def test_quads_round_trip_every_kind_of_term(loaded):
+    assert set(loaded.quads(G1)) == quads(G1, SERVICES)
+    assert set(loaded.quads(G2)) == quads(G2, ORGANISATIONS)
+    assert set(loaded.quads()) == quads(G1, SERVICES) | quads(G2, ORGANISATIONS)
+
+
+def test_remove_and_replace_in_one_call(loaded):
+    new = t("ur", dct("title"), ox.Literal("Enterprise Register", language="en"))
+    loaded.apply([GraphChange(G1, remove=SERVICES[:2]), GraphChange(G2, add=[new], replace=True)])
+    assert set(loaded.quads(G1)) == quads(G1, SERVICES[2:])
+    assert set(loaded.quads(G2)) == quads(G2, [new])
+
+
+def test_a_replaced_graph_with_nothing_added_disappears(loaded):
+    assert loaded.drop_graph(G2) == len(ORGANISATIONS)
+    assert loaded.graphs() == [G1]
+    assert loaded.count(G2) == 0
+    assert list(loaded.quads(G2)) == []
+
+
+def test_changes_to_one_graph_take_effect_in_order(store):
+    a, b, c = (t(x, dct("identifier"), ox.Literal(x)) for x in "abc")
+    store.apply([GraphChange(G1, add=[a, b])])
+    store.apply([
+        GraphChange(G1, add=[c]),
+        GraphChange(G1, replace=True, add=[a]),
+        GraphChange(G1, remove=[a], add=[b]),
+        GraphChange(G1, remove=[b]),
+        GraphChange(G1, add=[b, c]),
+        GraphChange(G2, remove=[a]),  # nothing there: no effect
+    ])
+    assert set(store.quads(G1)) == quads(G1, [b, c])
+    assert store.graphs() == [G1]
+
+
+def test_nothing_to_change_is_no_error(loaded):
+    loaded.apply([])
+    loaded.apply([GraphChange(G1), GraphChange(G2, add=[], remove=[])])
+    assert loaded.count() == len(SERVICES) + len(ORGANISATIONS)
+
+
+def test_a_blank_node_shared_by_two_graphs_stays_one_node(store):
+    node = ox.BlankNode()
+    store.apply([
+        GraphChange(G1, add=[t("s-09", iri("contactPoint"), node), ox.Triple(node, dct("title"), ox.Literal("Kontakti"))]),
+        GraphChange(G2, add=[t("ur", iri("contactPoint"), node)]),
+    ])
+    assert store.count() == 3
+    assert store.ask(f"ASK {{ GRAPH <{G1}> {{ <{EX}s-09> <{EX}contactPoint> ?b }} GRAPH <{G2}> {{ <{EX}ur> <{EX}contactPoint> ?b }} }}")
+    # A graph with blank nodes is rewritten by replacing it.
+    store.apply([GraphChange(G1, replace=True, add=SERVICES[:1])])
+    assert set(store.quads(G1)) == quads(G1, SERVICES[:1])
+
+
+def test_a_missing_graph_is_empty(store):
+    assert list(store.quads(EX + "no-such-graph")) == []
+    assert store.count(EX + "no-such-graph") == 0
+    assert store.graphs() == []
+
+
+def test_a_malformed_graph_iri_is_refused(store):
+    with pytest.raises(ValueError):
+        list(store.quads("not an IRI> { ?s ?p ?o"))
+    with pytest.raises(ValueError):
+        store.apply([GraphChange("not an IRI", add=SERVICES[:1])])
+    assert store.graphs() == []
+
+
+# ---------------------------------------------------------------------------
+# Queries
+# ---------------------------------------------------------------------------
+
+
+def test_select_and_ask_see_all_graphs(loaded):
+    rows = loaded.select(
+        "SELECT ?s ?org WHERE { ?s dct:publisher ?o . ?o dct:title ?org FILTER(lang(?org) = 'lv') } ORDER BY ?s"
+    )
+    assert rows == [{"s": EX + "s-09", "org": "Uzņēmumu reģistrs"}]
+    assert loaded.select("SELECT (COUNT(*) AS ?n) WHERE { ?s dct:identifier ?id }") == [{"n": 4}]
+    assert loaded.select("SELECT ?n WHERE { ?s dct:extent ?n }") == [{"n": 3}]
+    assert loaded.ask("ASK { ?s dct:issued ?d }") is True
+    assert loaded.ask("ASK { ?s dct:creator ?x }") is False
+
+
+def test_construct_returns_triples(loaded):
+    result = loaded.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{G2}> {{ ?s ?p ?o }} }}")
+    assert set(result) == set(ORGANISATIONS)
+    named = loaded.query(
+        f"CONSTRUCT {{ ?s <{EX}named> ?t }} WHERE {{ ?s <{DCT}title> ?t }}", {"t": ox.Literal("Company registration", language="en")}
+    )
+    assert list(named) == [t("s-09", iri("named"), ox.Literal("Company registration", language="en"))]
+
+
+def test_bindings_are_values_not_query_text(loaded):
+    query = "SELECT ?s ?id WHERE { ?s dct:identifier ?id }"
+    assert loaded.select(query, id=ox.Literal("s-09")) == [{"s": EX + "s-09", "id": "s-09"}]
+    # The hostile text matches only the record whose identifier is exactly that text.
+    assert loaded.select(query, id=ox.Literal(HOSTILE)) == [{"s": EX + "s-11", "id": HOSTILE}]
+    assert loaded.select(query, id=ox.Literal('s-09" } UNION { ?s ?p ?id } #')) == []
+    assert loaded.select(query, id=ox.Literal("s-09", language="lv")) == []  # terms match exactly, tags included
+
+
+def test_an_iri_can_be_bound(loaded):
+    rows = loaded.select("SELECT ?s ?title WHERE { ?s dct:title ?title FILTER(lang(?title) = 'en') } ORDER BY ?title", s=iri("s-09"))
+    assert rows == [{"s": EX + "s-09", "title": "Company registration"}]
+    assert loaded.ask("ASK { ?s dct:publisher ?o }", s=iri("s-09"), o=iri("ur"))
+    assert not loaded.ask("ASK { ?s dct:publisher ?o }", s=iri("s-10"), o=iri("ur"))
+
+
+def transcript(store: Store) -> list[object]:
+    """The answers of ``store`` to a fixed sequence of calls, blank node labels left out."""
+    node = ox.BlankNode()
+    store.apply([GraphChange(G1, add=SERVICES), GraphChange(G2, add=[*ORGANISATIONS, t("ur", iri("contactPoint"), node)])])
+    store.apply([GraphChange(G1, remove=SERVICES[-3:], add=[t("s-12", dct("identifier"), ox.Literal("s-12"))])])
+    out: list[object] = [store.graphs(), store.count(), store.count(G1), store.count(G2)]
+    out.append(sorted(re.sub(r"_:\S+", "_:b", str(q)) for q in store.quads()))
+    out.append(sorted(str(q) for q in store.quads(G1)))
+    out.append(store.select("SELECT ?s ?id WHERE { ?s dct:identifier ?id } ORDER BY ?id"))
+    out.append(store.select("SELECT ?id WHERE { ?s dct:identifier ?id }", id=ox.Literal(HOSTILE)))
+    out.append(store.ask("ASK { ?s dct:publisher ?o }", o=iri("ur")))
+    out.append(sorted(map(str, store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{G1}> {{ ?s ?p ?o }} }}"))))
+    out.append(store.drop_graph(G2))
+    out.append(store.graphs())
+    return out
+
+
+def test_backends_answer_identically(server):
+    answers = {}
+    for kind in BACKENDS:
+        with open_backend(kind, server) as s:
+            answers[kind] = transcript(s)
+    assert answers["remote"] == answers["embedded"]
+    assert answers["remote+gsp"] == answers["embedded"]
+
+
+# ---------------------------------------------------------------------------
+# What only the remote store does
+# ---------------------------------------------------------------------------
+
+
+def test_description_is_the_endpoint(server):
+    with RemoteStore(f"{server}/query") as s:
+        assert s.description == f"{server}/query"
+        assert s.update_endpoint == f"{server}/query"  # no update endpoint given or set
+
+
+def test_removing_a_triple_with_a_blank_node_is_refused_before_sending(remote):
+    remote.apply([GraphChange(G1, add=SERVICES)])
+    with pytest.raises(ValueError, match="blank node.*replace the whole graph"):
+        remote.apply([GraphChange(G1, remove=[t("s-09", iri("contactPoint"), ox.BlankNode())]), GraphChange(G2, add=ORGANISATIONS)])
+    assert remote.graphs() == [G1]  # the other change was not sent either
+
+
+def test_an_unreachable_endpoint_is_a_register_error_naming_it():
+    url = f"http://127.0.0.1:{free_port()}/query"
+    with RemoteStore(url, timeout=5) as s:
+        with pytest.raises(RegisterError, match=re.escape(url) + r" could not be reached.*VIRSIS_ENDPOINT"):
+            s.graphs()
+        s.apply([GraphChange(G1)])  # nothing to do: no request, so no error
+
+
+def test_an_error_answer_is_a_register_error_with_the_status(remote):
+    with pytest.raises(RegisterError, match=r"HTTP 400 .*: .+"):
+        remote.query("SELECT * WHERE { ?s ?p ")
+    broken = RemoteStore(remote.endpoint, update_endpoint=remote.endpoint)  # /query refuses updates
+    with pytest.raises(RegisterError, match=r"/query\?? answered HTTP 4\d\d"):
+        broken.apply([GraphChange(G1, add=SERVICES)])
+    broken.close()
+
+
+# ---------------------------------------------------------------------------
+# Reading SPARQL text
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sparql", "form"),
+    [
+        ("PREFIX ask: <http://x/> select * { ?s ?p ?o }", "SELECT"),
+        ("# CONSTRUCT {\nASK { ?s ?p 'SELECT' }", "ASK"),
+        ("BASE <http://x/#describe> CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "CONSTRUCT"),
+        ("DESCRIBE <http://x/>", "DESCRIBE"),
+    ],
+)
+def test_the_query_form_is_found_past_prefixes_comments_and_strings(sparql, form):
+    assert query_form(sparql) == form
+
+
+def test_an_update_is_not_a_query():
+    with pytest.raises(ValueError, match="not a SPARQL query"):
+        query_form("INSERT DATA { <http://x/a> <http://x/b> 'select' }")
+
+
+@pytest.mark.parametrize(
+    "sparql",
+    [
+        "PREFIX ex: <http://example.org/ns#> SELECT ?s WHERE {|| ?s ex:p ?o }",
+        "SELECT ?s # WHERE { not here\nWHERE {|| ?s ?p ?o }",
+        "SELECT (CONCAT('{', \"}\", '''{''', \"\"\"{\"\"\") AS ?x) {|| ?s ?p ?o }",
+        "SELECT * FROM <http://x/g#x> WHERE {|| { SELECT ?s WHERE { ?s ?p ?o } } }",
+        "PREFIX : <http://x/> CONSTRUCT { ?s :where ?o . ?s ?where ?o } WHERE {|| ?s ?p ?o }",
+        "construct {} where {|| }",
+        "ASK {|| FILTER(?a < ?b && ?c > ?d) }",
+        "DESCRIBE ?s WHERE {|| ?s ?p ?o }",
+    ],
+)
+def test_the_outer_where_group_is_found(sparql):
+    assert where_brace(sparql.replace("||", "")) == sparql.index("||") - 1
+
+
+@pytest.mark.parametrize("sparql", ["CONSTRUCT WHERE { ?s ?p ?o }", "DESCRIBE <http://x/a>"])
+def test_queries_without_a_group_to_bind_in_are_refused(sparql):
+    with pytest.raises(ValueError):
+        with_values(sparql, {"s": ox.NamedNode("http://x/a")})
+
+
+def test_bound_values_are_escaped_terms():
+    text = with_values("SELECT ?a ?b WHERE { ?a ?p ?b }", {"a": ox.NamedNode("http://x/a"), "b": ox.Literal(HOSTILE)})
+    assert text == 'SELECT ?a ?b WHERE { VALUES (?a ?b) { (<http://x/a> "s-09\\" } UNION { ?s ?p ?o } #") }  ?a ?p ?b }'
+    with pytest.raises(ValueError):
+        with_values("SELECT * { }", {"a) {} ?b": ox.Literal("x")})
+    with pytest.raises(TypeError):
+        with_values("SELECT * { }", {"a": ox.BlankNode()})  # type: ignore[dict-item]
+
+
+def test_one_request_holds_every_change():
+    a, b = t("a", dct("title"), ox.Literal("a")), t("b", dct("title"), ox.Literal("b"))
+    text = update_text([GraphChange(G1, add=[a], remove=[b]), GraphChange(G2, replace=True, add=[b])])
+    assert text == (
+        f"DROP SILENT GRAPH <{G2}> ;\n"
+        f"DELETE DATA {{\nGRAPH <{G1}> {{\n  {b} .\n}}\n}} ;\n"
+        f"INSERT DATA {{\nGRAPH <{G1}> {{\n  {a} .\n}}\nGRAPH <{G2}> {{\n  {b} .\n}}\n}}"
+    )
+    assert update_text([GraphChange(G1), GraphChange(G2, add=[], remove=[])]) == ""
+
+
+# ---------------------------------------------------------------------------
+# Engine quirks and credentials, against a stand-in server
+# ---------------------------------------------------------------------------
+
+ASK_TRUE = b'{"head":{},"boolean":true}'
+
+
+def fake_store(handler, endpoint: str = "http://sparql.test/sparql", **options) -> RemoteStore:
+    """A RemoteStore whose HTTP requests ``handler`` answers (no network)."""
+    store = RemoteStore(endpoint, **options)
+    store._client = httpx.Client(transport=httpx.MockTransport(handler))
+    return store
+
+
+def test_basic_credentials_are_sent_and_digest_is_used_when_asked():
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        auth = request.headers.get("authorization", "")
+        seen.append(auth.split(" ")[0])
+        if not auth.startswith("Digest"):
+            return httpx.Response(401, headers={"WWW-Authenticate": 'Digest realm="SPARQL", nonce="abc", qop="auth"'})
+        assert 'username="editor"' in auth
+        return httpx.Response(200, content=ASK_TRUE, headers={"Content-Type": "application/sparql-results+json"})
+
+    with fake_store(handler, user="editor", password="secret") as s:
+        assert bool(s.query("ASK {}")) is True
+        assert bool(s.query("ASK {}")) is True
+    assert seen[0] == "Basic" and "Digest" in seen
+    assert "Basic" not in seen[1:]  # once the server has asked for digest, the store keeps to it
+    assert seen[-1] == "Digest"  # httpx reuses the challenge: the second query is one request
+
+
+def test_missing_credentials_are_named_in_the_error():
+    with fake_store(lambda request: httpx.Response(401, text="Unauthorized"), user="") as s:
+        with pytest.raises(RegisterError, match="HTTP 401.*VIRSIS_ENDPOINT_USER"):
+            s.graphs()
+
+
+def test_a_virtuoso_server_gets_forms_and_its_graph_store_parameter():
+    requests: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        headers = {"Server": "Virtuoso/07.20.3240 (Linux) x86_64-generic-linux-glibc25  VDB"}
+        if request.url.path == "/sparql-graph-crud":
+            return httpx.Response(200, content=b"<http://x/a> <http://x/b> <http://x/c> .\n", headers={**headers, "Content-Type": "text/plain"})
+        return httpx.Response(200, content=ASK_TRUE, headers={**headers, "Content-Type": "application/sparql-results+json"})
+
+    with fake_store(handler, graph_store="http://sparql.test/sparql-graph-crud") as s:
+        s.apply([GraphChange(G1, add=SERVICES[:1])])
+        assert len(list(s.quads(G1))) == 1
+    probe, update, read = requests
+    assert probe.method == "GET" and probe.url.params["query"] == "ASK {}"
+    assert update.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert b"query=INSERT+DATA" in update.content
+    assert read.url.params["graph-uri"] == G1
+
+
+def test_an_endpoint_url_keeps_its_own_parameters():
+    requests: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        headers = {"Server": "Oxigraph/0.5.13", "Content-Type": "application/sparql-results+json"}
+        return httpx.Response(200, content=b'{"head":{"vars":["g"]},"results":{"bindings":[]}}', headers=headers)
+
+    with fake_store(handler, endpoint="http://sparql.test/query?key=k1") as s:
+        assert s.graphs() == []
+    probe, select = requests
+    assert probe.url.params["key"] == "k1" and probe.url.params["query"] == "ASK {}"
+    assert select.url.params["key"] == "k1" and "union-default-graph" in select.url.params
+    assert select.headers["content-type"] == "application/sparql-query"
+    assert select.content == b"SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"

@@ -1,0 +1,43 @@
+"""JSON files: a list of records shaped like CSV rows, or an object of such lists by kind."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..store import RegisterError
+from . import Table, check_readable
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(_text(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _table(path: Path, name: str, items: object, prefix: str) -> Table:
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise RegisterError(f"{path}{prefix}: expected a list of records (objects with the template's columns as keys)")
+    header = list(dict.fromkeys(k for item in items for k in item))
+    table = Table(f"{path.name}{prefix}", name, header)
+    for n, item in enumerate(items, 1):
+        table.rows.append((f"{path.name}{prefix} record {n}", {k: _text(v) for k, v in item.items()}))
+    return table
+
+
+def read_json(path: Path) -> list[Table]:
+    """Read ``[{...}, ...]`` (kind from ``--kind``, the file name or the keys) or ``{"services": [...], ...}``."""
+    raw = check_readable(path)
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise RegisterError(f"{path}: is not UTF-8 text") from exc
+    except json.JSONDecodeError as exc:
+        raise RegisterError(f"{path} line {exc.lineno} column {exc.colno}: not valid JSON: {exc.msg}") from exc
+    if isinstance(data, dict):
+        return [_table(path, kind, items, f" {kind}") for kind, items in data.items()]
+    return [_table(path, path.stem, data, "")]
