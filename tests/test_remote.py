@@ -17,7 +17,8 @@ import pyoxigraph as ox
 import pytest
 from oxigraph_server import free_port, oxigraph_server
 
-from virsis_graph.remote import RemoteStore, query_form, update_text, where_brace, with_values
+from virsis_graph.remote import RemoteStore, update_text
+from virsis_graph.sparql import query_form, where_brace, with_values
 from virsis_graph.store import EmbeddedStore, GraphChange, RegisterError, Store
 
 EX = "https://example.org/"

@@ -12,7 +12,6 @@ place: :class:`_Dialect` and the ``_DIALECTS`` table below.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -21,6 +20,7 @@ import httpx
 import pyoxigraph as ox
 
 from .settings import ENDPOINT_PASSWORD, ENDPOINT_USER, GRAPH_STORE, UPDATE_ENDPOINT
+from .sparql import query_form, with_values
 from .store import Bindings, GraphChange, RegisterError, Store
 
 # ---------------------------------------------------------------------------
@@ -92,102 +92,6 @@ def _dialect_for(server_header: str) -> _Dialect:
 # One alternative per kind of token that can hide a brace or a keyword. Order
 # matters: long strings before short ones, IRIs before the `<` operator,
 # prefixed names (`ex:where`, `:where`) before bare words.
-_TOKEN = re.compile(
-    r"""
-      (?P<comment>\#[^\n\r]*)
-    | (?P<string>
-          \"\"\"(?:(?:\"|\"\")?(?:[^\"\\]|\\.))*\"\"\"
-        | '''(?:(?:'|'')?(?:[^'\\]|\\.))*'''
-        | "(?:[^"\\\n\r]|\\.)*"
-        | '(?:[^'\\\n\r]|\\.)*'
-      )
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<var>[?$]\w+)
-    | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-    | (?P<pname>(?:[^\W\d][\w.-]*)?:[\w.:%-]*)
-    | (?P<word>[^\W\d]\w*)
-    | (?P<brace>[{}])
-    | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
-_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-
-
-def _tokens(sparql: str) -> Iterator[tuple[int, str, str]]:
-    """``(offset, kind, text)`` of the words and braces of ``sparql`` outside comments, strings and IRIs."""
-    for m in _TOKEN.finditer(sparql):
-        kind = m.lastgroup
-        if kind == "word":
-            yield m.start(), kind, m.group().upper()
-        elif kind == "brace":
-            yield m.start(), kind, m.group()
-
-
-def query_form(sparql: str) -> str:
-    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``: the form of the query ``sparql``.
-
-    Raises ValueError if it is none of them (an update, say).
-    """
-    for _, kind, text in _tokens(sparql):
-        if kind == "word" and text in _FORMS:
-            return text
-        if kind == "brace":
-            break
-    raise ValueError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE before the first '{'")
-
-
-def where_brace(sparql: str) -> int:
-    """Offset of the ``{`` that opens the outermost WHERE group of the query ``sparql``.
-
-    Raises ValueError when the query has no such group (``DESCRIBE <iri>``) or
-    when it cannot take extra patterns (the ``CONSTRUCT WHERE { ... }`` short form).
-    """
-    form = query_form(sparql)
-    depth = 0
-    groups_seen = 0
-    previous = ""
-    for offset, kind, text in _tokens(sparql):
-        if text == "{":
-            if depth == 0:
-                if form == "CONSTRUCT" and groups_seen == 0:
-                    if previous == "WHERE":
-                        raise ValueError("bindings cannot be added to the CONSTRUCT WHERE { ... } short form; write the template out")
-                else:
-                    return offset
-                groups_seen += 1
-            depth += 1
-        elif text == "}":
-            depth -= 1
-        previous = text
-    raise ValueError(f"the {form} query has no WHERE group to bind variables in")
-
-
-_VARNAME = re.compile(r"\w+")
-
-
-def with_values(sparql: str, bindings: Bindings) -> str:
-    """``sparql`` with a ``VALUES`` block for ``bindings`` at the start of its outermost WHERE group.
-
-    Each value is written in pyoxigraph's own N-Triples syntax, which escapes
-    literals, so no value can change the shape of the query.
-    """
-    if not bindings:
-        return sparql
-    names, values = [], []
-    for name, value in bindings.items():
-        if not _VARNAME.fullmatch(name):
-            raise ValueError(f"{name!r} is not a SPARQL variable name")
-        if not isinstance(value, ox.NamedNode | ox.Literal):
-            raise TypeError(f"?{name}: only IRIs (NamedNode) and literals can be bound, not {type(value).__name__}")
-        names.append(f"?{name}")
-        values.append(str(value))
-    brace = where_brace(sparql) + 1
-    block = f" VALUES ({' '.join(names)}) {{ ({' '.join(values)}) }} "
-    return sparql[:brace] + block + sparql[brace:]
-
-
 # ---------------------------------------------------------------------------
 # The store
 # ---------------------------------------------------------------------------

@@ -25,8 +25,7 @@ import pyoxigraph as ox
 
 from .namespaces import PREFIXES
 from .settings import STORE_PATH
-
-Bindings = dict[str, ox.NamedNode | ox.Literal]
+from .sparql import Bindings, with_values
 
 
 class RegisterError(Exception):
@@ -73,7 +72,7 @@ class Store(ABC):
     """Where the data lives, for messages (a folder or an endpoint URL)."""
 
     @abstractmethod
-    def query(self, sparql: str, bindings: Bindings | None = None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    def query(self, sparql: str, bindings: Bindings | None = None) -> ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple]:
         """Run a SPARQL 1.1 query over the union of all graphs.
 
         ``bindings`` are substituted by the engine or sent as typed terms, never
@@ -245,11 +244,17 @@ class EmbeddedStore(Store):
     # -- reading ---------------------------------------------------------------
 
     def query(self, sparql, bindings=None):
-        return self._store.query(
-            sparql,
-            use_default_graph_as_union=True,
-            substitutions={ox.Variable(k): v for k, v in (bindings or {}).items()},
-        )
+        try:
+            return self._store.query(
+                sparql,
+                use_default_graph_as_union=True,
+                substitutions={ox.Variable(k): v for k, v in (bindings or {}).items()},
+            )
+        except RuntimeError as exc:
+            # pyoxigraph substitutes only projected variables; bind the others with VALUES.
+            if not bindings or "projection" not in str(exc):
+                raise
+            return self._store.query(with_values(sparql, bindings), use_default_graph_as_union=True)
 
     def quads(self, graph=None):
         if graph is None:
