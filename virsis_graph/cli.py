@@ -360,6 +360,54 @@ def stats(
 
 
 @app.command()
+def validate(
+    files: Optional[list[Path]] = typer.Argument(None, help="Faili / files in any format `virsis import` reads; none: the whole store."),
+    fmt: str = typer.Option("text", "--format", help="text, json, junit, sarif or ttl (the standard SHACL validation report)."),
+    fail_on: str = typer.Option("violation", "--fail-on", help="violation, warning or info: the least severe result that fails (exit 1)."),
+    condition: list[int] = typer.Option([], "--condition", min=1, max=10, help="Tikai šis nosacījums / only shapes of this quality condition (1–10); repeatable."),
+    lang: str = typer.Option("lv", "--lang", help="lv or en: the language of messages."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Fails / file to write the report to (default: standard output)."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="Ierakstu veids / record kind of tabular files, as for `virsis import`."),
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
+) -> None:
+    """Pārbauda aprakstus pret reģistrācijas un kvalitātes nosacījumiem. / Validate descriptions.
+
+    With files: validates them without a store (the CI case). Without: validates
+    the whole register. Exit code 0 when it conforms at the --fail-on level, 1
+    when it does not, 2 for bad input or usage.
+
+    Example: virsis validate services.csv --format junit -o report.xml
+    """
+    from .reports import FORMATS, render
+    from .validation import SEVERITIES, validate_files, validate_store
+
+    if fmt not in FORMATS:
+        raise fail(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if fail_on not in SEVERITIES:
+        raise fail(f"--fail-on {fail_on!r}: use violation, warning or info")
+    if lang not in ("lv", "en"):
+        raise fail(f"--lang {lang!r}: use lv or en")
+    try:
+        if files:
+            report = validate_files(files, condition, kind=kind)
+        else:
+            with open_store(store, endpoint) as s:
+                report = validate_store(s, condition)
+    except RegisterError as exc:
+        raise fail(str(exc)) from exc
+    rendered = render(report, fmt, lang, fail_on)
+    if output is None:
+        sys.stdout.write(rendered)
+        sys.stdout.flush()
+    else:
+        output.write_text(rendered, encoding="utf-8")
+        err_console.print(f"{report.summary()} — ierakstīts / written {output}", markup=False, highlight=False)
+    if not report.conforms(fail_on):
+        raise typer.Exit(1)
+
+
+@app.command()
 def templates(
     output: Path = typer.Option(Path("data/templates"), "-o", "--output", help="Mape / folder to write the templates into."),
 ) -> None:

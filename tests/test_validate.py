@@ -1,0 +1,161 @@
+"""`virsis validate`: exit codes, grouping, locations and the five report formats.
+
+These tests use their own small shapes (tests/fixtures/validation-shapes.ttl) so
+that they test the reporting, whatever the product's shapes say.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+import sarif_pydantic
+from rdflib import Graph
+from rdflib.namespace import RDF, SH
+from typer.testing import CliRunner
+
+from conftest import REPO
+from virsis_graph import validation
+from virsis_graph.cli import app
+
+runner = CliRunner()
+FIXTURE = REPO / "tests" / "fixtures" / "validation-shapes.ttl"
+
+HEADER = "identifier,title_lv,title_en,description_lv,kind,institution,owner,lifecycle_stage\n"
+ROWS = [
+    "s-01,Pirmais,First,Apraksts.,public-individual,vsaa,p-01,provision",   # row 2: only the Info (no KPI)
+    "s-02,Otrais,Second,Apraksts.,public-individual,vsaa,p-01; p-02,provision",  # row 3: two owners: Violation
+]
+
+
+@pytest.fixture(autouse=True)
+def test_shapes(monkeypatch):
+    graph = Graph().parse(FIXTURE)
+    monkeypatch.setattr(validation, "all_shapes", lambda: graph)
+
+
+@pytest.fixture()
+def services(tmp_path) -> Path:
+    path = tmp_path / "services.csv"
+    path.write_text(HEADER + "\n".join(ROWS) + "\n", encoding="utf-8")
+    return path
+
+
+def invoke(*args: str):
+    return runner.invoke(app, ["validate", *args])
+
+
+def test_text_report_groups_by_record_then_condition_with_rows_and_a_summary(services):
+    result = invoke(str(services))
+    assert result.exit_code == 1  # a violation
+    lines = result.output.splitlines()
+    s02 = lines.index("services.csv row 3 — s-02 (Otrais)")
+    assert lines[s02 + 1] == "  1 Pārvaldāmība"
+    assert "✗ pārkāpums: Pakalpojumam jābūt tieši vienam saimniekam." in lines[s02 + 2]
+    assert "i informācija: Pakalpojumam nav rādītāja." in "\n".join(lines)
+    assert lines[-1].startswith("2 records, 1 violations, 0 warnings, 2 infos")
+
+
+def test_english_messages(services):
+    result = invoke(str(services), "--lang", "en")
+    assert "✗ violation: A service must have exactly one owner." in result.output
+    assert "  1 Manageability" in result.output
+
+
+@pytest.mark.parametrize(
+    "rows, fail_on, code",
+    [
+        ([ROWS[0]], "violation", 0),  # info only
+        ([ROWS[0]], "warning", 0),
+        ([ROWS[0]], "info", 1),
+        ([ROWS[1]], "violation", 1),
+    ],
+)
+def test_exit_codes_follow_fail_on(tmp_path, rows, fail_on, code):
+    path = tmp_path / "services.csv"
+    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    assert invoke(str(path), "--fail-on", fail_on).exit_code == code
+
+
+def test_condition_filter_keeps_only_that_condition(services):
+    result = invoke(str(services), "--condition", "3")  # no result is about accessibility
+    assert result.exit_code == 0
+    assert "0 records" not in result.output and "0 violations, 0 warnings, 0 infos" in result.output
+
+
+def test_bad_usage_and_bad_input_exit_2(services, tmp_path):
+    assert invoke(str(services), "--format", "pdf").exit_code == 2
+    assert invoke(str(services), "--fail-on", "never").exit_code == 2
+    assert invoke(str(services), "--condition", "11").exit_code == 2
+    missing = invoke(str(tmp_path / "nothing.csv"))
+    assert missing.exit_code == 2 and "nothing.csv" in missing.output
+
+
+def test_json_report(services):
+    data = json.loads(invoke(str(services), "--format", "json").output)
+    assert data["conforms"] is False and data["counts"] == {"violation": 1, "warning": 0, "info": 2}
+    violation = next(r for r in data["results"] if r["severity"] == "violation")
+    assert violation["identifier"] == "s-02"
+    assert violation["location"]["line"] == 3 and violation["location"]["file"].endswith("services.csv")
+    assert violation["condition"]["notation"] == "1" and violation["sub_criterion"]["notation"] == "1.1"
+    assert violation["message"]["en"] == "A service must have exactly one owner."
+
+
+def test_junit_report_has_a_case_per_record_and_condition(services, tmp_path):
+    out = tmp_path / "report.xml"
+    assert invoke(str(services), "--format", "junit", "-o", str(out)).exit_code == 1
+    root = ET.parse(out).getroot()
+    cases = {c.get("name"): c for c in root.iter("testcase")}
+    assert set(cases) == {"s-01: 1 Pārvaldāmība", "s-02: 1 Pārvaldāmība"}
+    assert cases["s-02: 1 Pārvaldāmība"].find("failure") is not None
+    assert cases["s-01: 1 Pārvaldāmība"].find("failure") is None  # an info does not fail at --fail-on violation
+    assert cases["s-02: 1 Pārvaldāmība"].get("line") == "3"
+    assert root.get("tests") == "2" and root.get("failures") == "1"
+
+
+def test_sarif_report_follows_the_2_1_0_structure(services):
+    document = json.loads(invoke(str(services), "--format", "sarif").output)
+    model = sarif_pydantic.Sarif.model_validate(document)
+    assert document["version"] == "2.1.0"
+    results = model.runs[0].results
+    assert len(results) == 3
+    error = next(r for r in results if r.level == "error")
+    location = error.locations[0].physical_location
+    assert location.artifact_location.uri.endswith("services.csv") and location.region.start_line == 3
+    rules = {r.id for r in model.runs[0].tool.driver.rules}
+    assert error.rule_id in rules
+
+
+def test_ttl_is_the_standard_shacl_report(services):
+    graph = Graph().parse(data=invoke(str(services), "--format", "ttl").output, format="turtle")
+    report = next(graph.subjects(RDF.type, SH.ValidationReport))
+    assert str(graph.value(report, SH.conforms)) == "false"
+    assert len(list(graph.subjects(RDF.type, SH.ValidationResult))) == 3
+
+
+def test_validating_the_whole_store(services, tmp_path):
+    store = tmp_path / "store"
+    assert runner.invoke(app, ["import", str(services), "--store", str(store)]).exit_code == 0
+    result = invoke("--store", str(store))
+    assert result.exit_code == 1
+    assert "services.csv — s-02 (Otrais)" in result.output
+
+
+def test_the_documented_ci_commands_run(services, tmp_path, monkeypatch):
+    import re
+    import shlex
+
+    register = services.parent
+    commands = re.findall(r"(?:- |run: )(virsis validate [^\n]+)", (REPO / "docs" / "ci.md").read_text(encoding="utf-8"))
+    assert len(commands) == 2
+    monkeypatch.chdir(tmp_path)
+    for command in commands:
+        args = shlex.split(command.replace("register/", str(register) + "/"))[1:]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1, (command, result.output)  # s-02 breaks a rule
+        output = Path(args[args.index("-o") + 1])
+        assert output.stat().st_size > 0
+    hook = (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    assert "entry: virsis validate" in hook and "pass_filenames: false" in hook

@@ -1,0 +1,175 @@
+"""Validation reports for people and machines: text, JSON, JUnit XML, SARIF 2.1.0, SHACL Turtle."""
+
+from __future__ import annotations
+
+import json
+import re
+from xml.etree import ElementTree as ET
+
+from . import __version__
+from .validation import SEVERITIES, Report, Result, group, shape_label
+
+FORMATS = ("text", "json", "junit", "sarif", "ttl")
+_MARK = {"violation": "✗", "warning": "!", "info": "i"}
+_WORD = {
+    "lv": {"violation": "pārkāpums", "warning": "brīdinājums", "info": "informācija"},
+    "en": {"violation": "violation", "warning": "warning", "info": "info"},
+}
+
+
+def _local(iri: str) -> str:
+    return re.split(r"[#/]", iri)[-1]
+
+
+def _record_heading(r: Result, lang: str) -> str:
+    title = r.title.get(lang) or next(iter(r.title.values()), "")
+    where = f"{r.where.text} — " if r.where else ""
+    return f"{where}{r.identifier}" + (f" ({title})" if title else "")
+
+
+def text(report: Report, lang: str = "lv", fail_on: str = "violation") -> str:
+    """Results grouped by record, then by condition, in plain words, with a summary line."""
+    lines = []
+    for _, by_condition in group(report.results).items():
+        first = next(iter(next(iter(by_condition.values()))))
+        lines.append(_record_heading(first, lang))
+        for condition, results in sorted(by_condition.items(), key=lambda kv: kv[0].number):
+            name = getattr(condition, lang) or condition.en
+            lines.append(f"  {condition.notation} {name}".rstrip() if condition.notation else f"  {name}")
+            for r in results:
+                detail = f" [{_local(r.path)}]" if r.path else ""
+                lines.append(f"    {_MARK[r.severity]} {_WORD[lang][r.severity]}: {r.text(lang)}{detail} ({r.sub_criterion.notation} {_local(r.shape)})")
+        lines.append("")
+    verdict = "atbilst" if report.conforms(fail_on) else "neatbilst"
+    verdict_en = "conforms" if report.conforms(fail_on) else "does not conform"
+    lines.append(f"{report.summary()} — {verdict} / {verdict_en} (--fail-on {fail_on})")
+    return "\n".join(lines) + "\n"
+
+
+def _result_json(r: Result) -> dict:
+    return {
+        "record": r.record,
+        "identifier": r.identifier,
+        "kind": r.kind,
+        "title": r.title,
+        "location": {"file": r.where.file, "line": r.where.line, "text": r.where.text} if r.where else None,
+        "severity": r.severity,
+        "condition": {"notation": r.condition.notation, "lv": r.condition.lv, "en": r.condition.en},
+        "sub_criterion": {"notation": r.sub_criterion.notation, "lv": r.sub_criterion.lv, "en": r.sub_criterion.en},
+        "shape": r.shape,
+        "focus": r.focus,
+        "path": r.path,
+        "value": r.value,
+        "message": r.message,
+    }
+
+
+def as_json(report: Report, fail_on: str = "violation") -> str:
+    """One JSON document: verdict, counts and every result with its record, location and condition."""
+    return json.dumps(
+        {
+            "conforms": report.conforms(fail_on),
+            "fail_on": fail_on,
+            "records": report.records,
+            "counts": {s: report.count(s) for s in SEVERITIES},
+            "results": [_result_json(r) for r in report.results],
+        },
+        ensure_ascii=False,
+        indent=2,
+    ) + "\n"
+
+
+def junit(report: Report, lang: str = "lv", fail_on: str = "violation") -> str:
+    """JUnit XML: a test suite per quality condition, a test case per record and condition.
+
+    Only records with results appear (a register of thousands of clean records
+    would otherwise flood the CI page); a case fails when it has a result at the
+    ``fail_on`` severity or worse, and lists milder results in its output.
+    """
+    failing = set(SEVERITIES[: SEVERITIES.index(fail_on) + 1])
+    suites: dict[str, list[tuple[Result, list[Result]]]] = {}
+    for _, by_condition in group(report.results).items():
+        for condition, results in by_condition.items():
+            key = f"{condition.notation} {getattr(condition, lang) or condition.en}".strip()
+            suites.setdefault(key, []).append((results[0], results))
+    root = ET.Element("testsuites", name="virsis validate", tests="0", failures="0")
+    total = failures = 0
+    for name, cases in sorted(suites.items(), key=lambda kv: (len(kv[0].split(" ")[0]), kv[0])):
+        suite = ET.SubElement(root, "testsuite", name=name, tests=str(len(cases)))
+        suite_failures = 0
+        for first, results in cases:
+            case = ET.SubElement(suite, "testcase", classname=f"{first.kind or 'record'}.{first.identifier}", name=f"{first.identifier}: {name}")
+            if first.where:
+                case.set("file", first.where.file)
+                if first.where.line:
+                    case.set("line", str(first.where.line))
+            bad = [r for r in results if r.severity in failing]
+            body = "\n".join(f"{_WORD[lang][r.severity]}: {r.text(lang)} ({_local(r.shape)})" for r in results)
+            if bad:
+                failure = ET.SubElement(case, "failure", message=bad[0].text(lang), type=bad[0].severity)
+                failure.text = body
+                suite_failures += 1
+            else:
+                ET.SubElement(case, "system-out").text = body
+        suite.set("failures", str(suite_failures))
+        total += len(cases)
+        failures += suite_failures
+    root.set("tests", str(total))
+    root.set("failures", str(failures))
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+_LEVEL = {"violation": "error", "warning": "warning", "info": "note"}
+
+
+def sarif(report: Report, lang: str = "lv") -> str:
+    """SARIF 2.1.0: one rule per shape, one result per finding, located by file and line."""
+    rules: dict[str, dict] = {}
+    results = []
+    for r in report.results:
+        rule_id = _local(r.shape)
+        if rule_id not in rules:
+            rules[rule_id] = {
+                "id": rule_id,
+                "name": rule_id,
+                "shortDescription": {"text": shape_label(r.shape, lang)},
+                "helpUri": r.shape,
+                "properties": {"condition": f"{r.condition.notation} {r.condition.en}".strip(), "subCriterion": f"{r.sub_criterion.notation} {r.sub_criterion.en}".strip()},
+            }
+        location: dict = {"logicalLocations": [{"name": r.identifier, "fullyQualifiedName": r.record, "kind": "object"}]}
+        if r.where:
+            physical: dict = {"artifactLocation": {"uri": r.where.file}}
+            if r.where.line:
+                physical["region"] = {"startLine": r.where.line}
+            location["physicalLocation"] = physical
+        results.append({
+            "ruleId": rule_id,
+            "ruleIndex": list(rules).index(rule_id),
+            "level": _LEVEL[r.severity],
+            "message": {"text": f"{r.identifier}: {r.text(lang)}"},
+            "locations": [location],
+        })
+    document = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "virsis", "version": __version__, "informationUri": "https://w3id.org/virsis/ontology", "rules": list(rules.values())}},
+            "results": results,
+        }],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def render(report: Report, fmt: str, lang: str = "lv", fail_on: str = "violation") -> str:
+    """The report in ``fmt``, one of :data:`FORMATS`."""
+    if fmt == "text":
+        return text(report, lang, fail_on)
+    if fmt == "json":
+        return as_json(report, fail_on)
+    if fmt == "junit":
+        return junit(report, lang, fail_on)
+    if fmt == "sarif":
+        return sarif(report, lang)
+    if fmt == "ttl":
+        return report.graph.serialize(format="turtle")
+    raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")

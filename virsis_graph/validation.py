@@ -1,0 +1,359 @@
+"""Validation of service descriptions against the registration and quality shapes.
+
+pyshacl is the engine and its ``sh:ValidationReport`` the reference output; this
+module adds what a person or a CI system needs around it: which record each
+result belongs to (a channel's or cost's result belongs to its service), where
+that record came from (file and row or line), and which quality condition and
+sub-criterion the shape checks, so reports can be grouped by condition.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+from pyshacl import validate as pyshacl_validate
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SH, SKOS
+
+from . import resources
+from .codelists import vocabularies
+from .importing import Source, record_classes
+from .namespaces import VIRSIS
+from .store import Store
+
+SEVERITIES = ("violation", "warning", "info")
+_SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """The quality condition (or sub-criterion) a shape checks."""
+
+    notation: str
+    lv: str
+    en: str
+
+    @property
+    def number(self) -> int:
+        """The number of the top condition (1–10), or 0 when unknown."""
+        head = self.notation.split(".", 1)[0]
+        return int(head) if head.isdigit() else 0
+
+
+UNKNOWN = Condition("", "bez nosacījuma", "no condition")
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a record was read: the file as given, and the row or line when known."""
+
+    file: str
+    line: int | None
+    text: str
+    """For people: ``services.csv row 5``, ``book.xlsx sheet Needs row 3``, ``services.ttl line 12``."""
+
+
+@dataclass
+class Result:
+    """One validation result, tied to the record it is about."""
+
+    severity: str
+    shape: str
+    focus: str
+    record: str
+    identifier: str
+    kind: str
+    path: str | None
+    value: str | None
+    message: dict[str, str]
+    condition: Condition
+    sub_criterion: Condition
+    title: dict[str, str] = field(default_factory=dict)
+    where: Location | None = None
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (falling back to the other language)."""
+        return self.message.get(lang) or next(iter(self.message.values()), "")
+
+
+@dataclass
+class Report:
+    """All results of one validation run, and the standard SHACL report graph."""
+
+    results: list[Result]
+    records: int
+    graph: Graph = field(repr=False)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for r in self.results if r.severity == severity)
+
+    def conforms(self, fail_on: str = "violation") -> bool:
+        """True when no result is at ``fail_on`` severity or more serious."""
+        worst = SEVERITIES[: SEVERITIES.index(fail_on) + 1]
+        return not any(r.severity in worst for r in self.results)
+
+    def summary(self) -> str:
+        return (
+            f"{self.records} records, {self.count('violation')} violations, "
+            f"{self.count('warning')} warnings, {self.count('info')} infos"
+        )
+
+
+# ---------------------------------------------------------------------------
+# Shapes
+# ---------------------------------------------------------------------------
+
+
+def shape_files() -> list[Path]:
+    """``shapes/*.ttl``: registration first, then the ten conditions in order."""
+    return sorted((resources.data_root() / "shapes").glob("*.ttl"), key=lambda p: (not p.name.startswith("registration"), p.name))
+
+
+@cache
+def all_shapes() -> Graph:
+    """Every shape file as one graph (parsed once per process)."""
+    graph = Graph()
+    for path in shape_files():
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def _condition_of(concept: URIRef | None) -> tuple[Condition, Condition]:
+    """(top condition, sub-criterion) of a concept from the quality-condition scheme."""
+    if concept is None:
+        return UNKNOWN, UNKNOWN
+    vocab = vocabularies()
+
+    def describe(c: URIRef) -> Condition:
+        labels = {o.language: str(o) for o in vocab.objects(c, SKOS.prefLabel) if isinstance(o, Literal)}
+        return Condition(str(vocab.value(c, SKOS.notation) or ""), labels.get("lv", ""), labels.get("en", ""))
+
+    sub = describe(concept)
+    top = vocab.value(concept, SKOS.broader)
+    return (describe(top) if top is not None else sub), sub
+
+
+def shapes_for(conditions: Iterable[int] = ()) -> Graph:
+    """The shapes graph, keeping only shapes of the given condition numbers (all when empty).
+
+    Shapes without a condition (helpers) are always kept.
+    """
+    wanted = set(conditions)
+    graph = all_shapes()
+    if not wanted:
+        return graph
+    keep = Graph()
+    for prefix, ns in graph.namespaces():
+        keep.bind(prefix, ns)
+    drop = {shape for shape, concept in graph.subject_objects(VIRSIS.checksCondition) if _condition_of(concept)[0].number not in wanted}
+    for s, p, o in graph:
+        # Property shapes of a dropped node shape stay, unreferenced: SHACL never runs them alone.
+        if s not in drop and not (p == SH.property and o in drop):
+            keep.add((s, p, o))
+    return keep
+
+
+# ---------------------------------------------------------------------------
+# Running pyshacl and reading its report
+# ---------------------------------------------------------------------------
+
+
+def _owner_records(data: Graph, focus: URIRef, records: dict[URIRef, str]) -> URIRef:
+    """The record a result belongs to: the focus itself, or a record that links to it."""
+    if focus in records:
+        return focus
+    seen, frontier = {focus}, [focus]
+    while frontier:
+        node = frontier.pop()
+        for subject in data.subjects(None, node):
+            if subject in records:
+                return subject
+            if isinstance(subject, URIRef) and subject not in seen:
+                seen.add(subject)
+                frontier.append(subject)
+    return focus
+
+
+def _checked_condition(shapes: Graph, shape: URIRef) -> URIRef | None:
+    """The condition a shape checks, or that of the node shape it is a property of."""
+    concept = shapes.value(shape, VIRSIS.checksCondition)
+    if concept is None:
+        parent = shapes.value(None, SH.property, shape)
+        concept = shapes.value(parent, VIRSIS.checksCondition) if parent is not None else None
+    return concept
+
+
+def _shape_id(shapes: Graph, shape: object) -> str:
+    """A stable name for a shape: its IRI, or for a blank property shape its node shape's IRI and path."""
+    if isinstance(shape, URIRef):
+        return str(shape)
+    parent = shapes.value(None, SH.property, shape)
+    path = shapes.value(shape, SH.path)
+    local = re.split(r"[#/]", str(path))[-1] if isinstance(path, URIRef) else "path"
+    return f"{parent}-{local}" if parent is not None else str(shape)
+
+
+def validate_graph(data: Graph, shapes: Graph, locations: dict[str, Location] | None = None) -> Report:
+    """Validate ``data`` (records plus the model: ontology and vocabularies) against ``shapes``.
+
+    The model must be in ``data`` because SHACL finds instances of subclasses
+    and checks ``sh:class`` through the data graph's ``rdfs:subClassOf``.
+    No inference is run: the report is about what the descriptions say.
+    """
+    _, report_graph, _ = pyshacl_validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    classes = record_classes()
+    records = {s: classes[str(o)] for s, o in data.subject_objects(RDF.type) if str(o) in classes}
+    results = []
+    for node in report_graph.subjects(RDF.type, SH.ValidationResult):
+        focus = report_graph.value(node, SH.focusNode)
+        shape = report_graph.value(node, SH.sourceShape)
+        shape_id = _shape_id(shapes, shape)
+        owner = _owner_records(data, focus, records)
+        messages = {m.language or "en": str(m) for m in report_graph.objects(node, SH.resultMessage)}
+        if not messages or set(messages) == {"en"}:
+            messages = {m.language: str(m) for m in shapes.objects(shape, SH.message) if isinstance(m, Literal)} or messages
+        condition, sub = _condition_of(_checked_condition(shapes, shape))
+        path = report_graph.value(node, SH.resultPath)
+        value = report_graph.value(node, SH.value)
+        identifier = str(data.value(owner, DCTERMS.identifier) or str(owner).rsplit("/", 1)[-1])
+        results.append(Result(
+            severity=_SEVERITY.get(report_graph.value(node, SH.resultSeverity), "violation"),
+            shape=shape_id,
+            focus=str(focus),
+            record=str(owner),
+            identifier=identifier,
+            kind=records.get(owner, ""),
+            path=str(path) if isinstance(path, URIRef) else None,
+            value=str(value) if value is not None else None,
+            message=messages,
+            condition=condition,
+            sub_criterion=sub,
+            title={o.language: str(o) for o in data.objects(owner, DCTERMS.title) if isinstance(o, Literal) and o.language},
+            where=(locations or {}).get(str(owner)),
+        ))
+    results.sort(key=lambda r: (r.where.file if r.where else "", r.where.line or 0 if r.where else 0, r.record, r.condition.number, SEVERITIES.index(r.severity), r.shape))
+    return Report(results, len(records), report_graph)
+
+
+def model_graph() -> Graph:
+    """Ontology, reused terms and vocabularies: what validation needs beside the data."""
+    graph = Graph()
+    for path in resources.model_files():
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def to_rdflib(triples: Iterable[ox.Triple]) -> Graph:
+    """pyoxigraph triples as an rdflib graph (through N-Triples, which both speak exactly)."""
+    return Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+
+
+def validate_store(store: Store, conditions: Iterable[int] = ()) -> Report:
+    """Validate everything in a store (all named graphs together, as the register)."""
+    triples = (ox.Triple(q.subject, q.predicate, q.object) for q in store.quads())
+    data = to_rdflib(triples)
+    if (None, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Ontology")) not in data:
+        data += model_graph()
+    return validate_graph(data, shapes_for(conditions), _store_locations(store))
+
+
+def _store_locations(store: Store) -> dict[str, Location]:
+    """Record IRI → the file it was imported from (rows are not kept in the store)."""
+    rows = store.query(
+        "SELECT DISTINCT ?s ?file WHERE { GRAPH ?g { ?s <http://purl.org/dc/terms/identifier> ?id } "
+        "?g <http://www.w3.org/ns/prov#wasDerivedFrom>/<http://purl.org/dc/terms/title> ?file }"
+    )
+    return {r["s"].value: Location(r["file"].value, None, r["file"].value) for r in rows}
+
+
+_ROW = re.compile(r" row (\d+)$")
+
+
+def locations(sources: list[Source]) -> dict[str, Location]:
+    """Record IRI → where it was read: a CSV/XLSX row, a JSON record, or a line of a Turtle file."""
+    found: dict[str, Location] = {}
+    for source in sources:
+        for record in source.records:
+            if record.identifier:
+                row = _ROW.search(record.where)
+                found[record.iri.value] = Location(str(source.path), int(row.group(1)) if row and "sheet" not in record.where else None, record.where)
+        if source.rdf:
+            found.update(_turtle_lines(source))
+    return found
+
+
+def _turtle_lines(source: Source) -> dict[str, Location]:
+    """For Turtle-like sources: the line where each record's subject first starts a statement."""
+    ids = {t.subject.value: t.object.value for t in source.triples if t.predicate.value == str(DCTERMS.identifier)}
+    try:
+        lines = source.path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    starts: dict[str, int] = {}
+    for number, line in enumerate(lines, 1):
+        m = re.match(r"(\S+)\s", line)  # a statement's subject starts at the beginning of a line
+        if m:
+            starts.setdefault(re.split(r"[:/#]", m.group(1).strip("<>"))[-1], number)
+    return {
+        iri: Location(str(source.path), starts.get(i), f"{source.path.name} line {starts[i]}" if i in starts else source.path.name)
+        for iri, i in ids.items()
+    }
+
+
+def group(results: list[Result]) -> dict[str, dict[Condition, list[Result]]]:
+    """Results by record, then by quality condition, in report order."""
+    grouped: dict[str, dict[Condition, list[Result]]] = defaultdict(lambda: defaultdict(list))
+    for r in results:
+        grouped[r.record][r.condition].append(r)
+    return grouped
+
+
+def shape_label(shape: str, lang: str) -> str:
+    """The shape's ``sh:name`` in ``lang``, else its local name."""
+    for o in all_shapes().objects(URIRef(shape), SH.name):
+        if isinstance(o, Literal) and o.language == lang:
+            return str(o)
+    return re.split(r"[#/]", shape)[-1]
+
+
+def _triples_of(source: Source) -> Iterable[ox.Triple]:
+    if source.rdf:
+        return source.triples
+    return (ox.Triple(*t) for record in source.records for t in record.triples)
+
+
+VALIDATED_SUFFIXES = {".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".csv", ".tsv", ".xlsx", ".json"}
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; a folder stands for every file in it (recursively) that can hold records."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in VALIDATED_SUFFIXES)
+        else:
+            files.append(path)
+    return files
+
+
+def validate_files(paths: list[Path], conditions: Iterable[int] = (), **import_options: object) -> Report:
+    """Validate files (or folders of them) in any format ``virsis import`` reads, without a store (the CI case).
+
+    Raises :class:`RegisterError` listing every problem when a file cannot be
+    read as records at all (bad syntax, unknown columns, ...).
+    """
+    from .importing import plan_import
+    from .store import EmbeddedStore, RegisterError
+
+    plan = plan_import(EmbeddedStore(), expand(paths), **import_options)
+    if plan.errors:
+        raise RegisterError("\n".join(plan.errors))
+    data = to_rdflib(t for source in plan.sources for t in _triples_of(source))
+    data += model_graph()
+    return validate_graph(data, shapes_for(conditions), locations(plan.sources))
