@@ -137,7 +137,7 @@ def test_ttl_is_the_standard_shacl_report(services):
 
 def test_validating_the_whole_store(services, tmp_path):
     store = tmp_path / "store"
-    assert runner.invoke(app, ["import", str(services), "--store", str(store)]).exit_code == 0
+    assert runner.invoke(app, ["import", "--no-validate", str(services), "--store", str(store)]).exit_code == 0
     result = invoke("--store", str(store))
     assert result.exit_code == 1
     assert "services.csv — s-02 (Otrais)" in result.output
@@ -159,3 +159,25 @@ def test_the_documented_ci_commands_run(services, tmp_path, monkeypatch):
         assert output.stat().st_size > 0
     hook = (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     assert "entry: virsis validate" in hook and "pass_filenames: false" in hook
+
+
+def test_an_import_with_a_violation_writes_nothing_unless_no_validate(services, tmp_path):
+    store = tmp_path / "store"
+    result = runner.invoke(app, ["import", str(services), "--store", str(store)])
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert "services.csv row 3 — s-02" in text and "nothing was written" in text
+    from virsis_graph.store import EmbeddedStore
+
+    with EmbeddedStore(store) as s:
+        assert s.graphs() == []
+    assert runner.invoke(app, ["import", "--no-validate", str(services), "--store", str(store)]).exit_code == 0
+
+
+def test_an_import_with_only_infos_and_warnings_is_written_and_reports_them(tmp_path):
+    path = tmp_path / "services.csv"
+    path.write_text(HEADER + ROWS[0] + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", str(path), "--store", str(tmp_path / "store")])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "Pakalpojumam nav rādītāja." in text and "Ierakstīts / written" in text

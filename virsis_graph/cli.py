@@ -161,7 +161,8 @@ def import_(
     delimiter: Optional[str] = typer.Option(None, "--delimiter", help="CSV atdalītājs / CSV delimiter (default: guessed from the header)."),
     keep_missing: bool = typer.Option(False, "--keep-missing", help="Nedzēš ierakstus, kuru vairs nav avotā / keep records that are no longer in the re-imported file."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Tikai parāda izmaiņas / show what would change and write nothing."),
-    strict: bool = typer.Option(False, "--strict", help="Nekarājošās saites ir kļūdas / treat dangling links as errors."),
+    strict: bool = typer.Option(False, "--strict", help="Saites uz neko ir kļūdas / treat dangling links as errors."),
+    no_validate: bool = typer.Option(False, "--no-validate", help="Nepārbauda ierakstus pret formām / import records even if they break registration rules."),
     agent: Optional[str] = typer.Option(None, "--agent", help="Kas importē / who imports, for the provenance (default: the login name)."),
     store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
     endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
@@ -171,7 +172,9 @@ def import_(
     Each file lands in its own named graph with its provenance. A file with any
     error writes nothing (exit code 2); importing an unchanged file changes
     nothing; a changed row replaces that record, and a row removed from a
-    re-imported file removes the record (unless --keep-missing).
+    re-imported file removes the record (unless --keep-missing). The imported
+    records are validated first: Violations of the registration rules refuse the
+    import (unless --no-validate), Warnings are reported.
 
     Example: virsis import data/templates/services.csv --dry-run
     """
@@ -201,6 +204,18 @@ def import_(
             if len(plan.errors) > MAX_LISTED:
                 err_console.print(f"✗ … un vēl / and {len(plan.errors) - MAX_LISTED} more errors", style="red")
             raise fail(f"{len(plan.errors)} kļūdas, nekas netika ierakstīts / errors, nothing was written")
+        if not no_validate and plan.changes:
+            from .reports import text as report_text
+            from .validation import validate_batch
+
+            report = validate_batch(s, plan.sources)
+            if report.results:
+                err_console.print(report_text(report), markup=False, highlight=False, end="")
+            if not report.conforms("violation"):
+                raise fail(
+                    f"{report.count('violation')} pārkāpumi, nekas netika ierakstīts / violations, nothing was written: "
+                    "fix the records, or import anyway with --no-validate"
+                )
         table = Table(title="Imports / Import" + (" (--dry-run)" if dry_run else ""), title_justify="left")
         for column in ("veids / kind", "jauni / new", "mainīti / changed", "bez izmaiņām / unchanged", "dzēsti / removed", "paturēti / kept"):
             table.add_column(column, justify="left" if column.startswith("veids") else "right")

@@ -102,6 +102,16 @@ class Store(ABC):
             found |= {row["s"] for row in rows}
         return found
 
+    def describe(self, iris: Iterable[ox.NamedNode]) -> list[ox.Triple]:
+        """Every triple, in any graph, whose subject is one of ``iris``."""
+        wanted = list(iris)
+        found: list[ox.Triple] = []
+        for start in range(0, len(wanted), 500):
+            values = " ".join(str(i) for i in wanted[start : start + 500])
+            rows = self.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+            found += [ox.Triple(r["s"], r["p"], r["o"]) for r in rows]
+        return found
+
     def drop_graph(self, graph: str) -> int:
         """Remove a named graph; return how many triples it held."""
         n = self.count(graph)
@@ -263,6 +273,9 @@ class EmbeddedStore(Store):
 
     def graphs(self):
         return sorted(g.value for g in self._store.named_graphs() if next(self._store.quads_for_pattern(None, None, None, g), None))
+
+    def describe(self, iris):
+        return [ox.Triple(q.subject, q.predicate, q.object) for i in iris for q in self._store.quads_for_pattern(i, None, None) if not isinstance(q.graph_name, ox.DefaultGraph)]
 
     def existing(self, iris):
         identifier = ox.NamedNode("http://purl.org/dc/terms/identifier")

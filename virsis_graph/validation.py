@@ -207,6 +207,11 @@ def validate_graph(data: Graph, shapes: Graph, locations: dict[str, Location] | 
     No inference is run: the report is about what the descriptions say.
     """
     _, report_graph, _ = pyshacl_validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    return _report(data, shapes, report_graph, locations)
+
+
+def _report(data: Graph, shapes: Graph, report_graph: Graph, locations: dict[str, Location] | None) -> Report:
+    """Read pyshacl's report graph into :class:`Result`\\ s tied to records and conditions."""
     classes = record_classes()
     records = {s: classes[str(o)] for s, o in data.subject_objects(RDF.type) if str(o) in classes}
     results = []
@@ -357,3 +362,26 @@ def validate_files(paths: list[Path], conditions: Iterable[int] = (), **import_o
     data = to_rdflib(t for source in plan.sources for t in _triples_of(source))
     data += model_graph()
     return validate_graph(data, shapes_for(conditions), locations(plan.sources))
+
+
+def validate_batch(store: Store, sources: list[Source], conditions: Iterable[int] = ()) -> Report:
+    """Validate the records an import brings, in their neighbourhood in the register.
+
+    Only the batch's records are focus nodes; the data graph holds the batch,
+    everything the store says about the records it links to (so ``sh:class``
+    and membership checks see them), and the model. Validating an import costs
+    in proportion to the import, not to the register.
+    """
+    batch = [t for source in sources for t in _triples_of(source)]
+    subjects = {t.subject for t in batch}
+    linked = {t.object for t in batch if isinstance(t.object, ox.NamedNode) and t.object not in subjects}
+    neighbourhood = store.describe(linked)
+    data = to_rdflib([*batch, *neighbourhood]) + model_graph()
+    focus = [URIRef(iri) for iri in locations(sources)]
+    if not focus:
+        return Report([], 0, Graph())
+    _, report_graph, _ = pyshacl_validate(
+        data, shacl_graph=shapes_for(conditions), inference="none", advanced=True,
+        allow_warnings=True, focus_nodes=focus,
+    )
+    return _report(data, shapes_for(conditions), report_graph, locations(sources))
