@@ -181,3 +181,20 @@ def test_an_import_with_only_infos_and_warnings_is_written_and_reports_them(tmp_
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
     assert "Pakalpojumam nav rādītāja." in text and "Ierakstīts / written" in text
+
+
+def test_quality_scorecard_scores_each_service_and_rolls_up(services):
+    rows = json.loads(runner.invoke(app, ["quality", str(services), "--format", "json"]).output)
+    cell = {(r["level"], r["key"], r["condition"]): r for r in rows}
+    # s-01: owner ok, no KPI (Info) → 1 of 2 manageability checks; its titles pass the one accessibility check.
+    assert (cell["service", "s-01", 1]["checks"], cell["service", "s-01", 1]["passed"]) == (2, 1)
+    assert cell["service", "s-01", 3]["score"] == 1.0
+    # s-02: two owners (Violation) and no KPI → 0 of 2.
+    assert cell["service", "s-02", 1]["score"] == 0.0 and cell["service", "s-02", 1]["violations"] == 1
+    assert cell["service", "s-02", 5]["score"] is None  # no check of condition 5 applies
+    assert (cell["institution", "vsaa", 1]["checks"], cell["institution", "vsaa", 1]["passed"]) == (4, 1)
+    assert cell["register", "*", 1]["score"] == 0.25
+    csv_text = runner.invoke(app, ["quality", str(services), "--format", "csv"]).output
+    assert csv_text.splitlines()[0].startswith("level,key,label,institution,condition,checks,passed,score")
+    table = runner.invoke(app, ["quality", str(services), "--lang", "en"])
+    assert table.exit_code == 0 and "50%" in table.output and "0%✗" in table.output

@@ -423,6 +423,69 @@ def validate(
 
 
 @app.command()
+def quality(
+    files: Optional[list[Path]] = typer.Argument(None, help="Faili / files or folders to assess; none: the whole store."),
+    fmt: str = typer.Option("table", "--format", help="table, csv or json."),
+    lang: str = typer.Option("lv", "--lang", help="lv or en."),
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
+) -> None:
+    """Kvalitātes novērtējums pa pakalpojumiem un nosacījumiem. / The quality scorecard.
+
+    For every service and each of the ten conditions: the share of the
+    condition's checks it passes, and its violations and warnings; then the same
+    pooled per institution and for the whole register.
+
+    Example: virsis quality --store ./virsis-store --format csv
+    """
+    import csv as csv_module
+    import json as json_module
+
+    from .quality import CONDITIONS, condition_labels, rows, scorecard
+    from .validation import all_shapes, files_graph, store_graph, validate_graph
+
+    if fmt not in ("table", "csv", "json"):
+        raise fail(f"--format {fmt!r}: use table, csv or json")
+    if lang not in ("lv", "en"):
+        raise fail(f"--lang {lang!r}: use lv or en")
+    try:
+        if files:
+            data, where = files_graph(files)
+        else:
+            with open_store(store, endpoint) as s:
+                data, where = store_graph(s)
+        shapes = all_shapes()
+        card = scorecard(validate_graph(data, shapes, where), data, shapes, lang)
+    except RegisterError as exc:
+        raise fail(str(exc)) from exc
+    if fmt == "json":
+        sys.stdout.write(json_module.dumps(rows(card), ensure_ascii=False, indent=2) + "\n")
+        return
+    if fmt == "csv":
+        out = rows(card)
+        writer = csv_module.DictWriter(sys.stdout, fieldnames=list(out[0]) if out else ["level"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(out)
+        return
+    names = condition_labels(lang)
+    for title, lines in (("Pakalpojumi / Services", card.services), ("Iestādes / Institutions", card.institutions), ("Reģistrs / Register", [card.register])):
+        table = Table(title=title, title_justify="left")
+        table.add_column("")
+        for c in CONDITIONS:
+            table.add_column(str(c), justify="right")
+        for line in lines:
+            cells = []
+            for c in CONDITIONS:
+                cell = line.cells[c]
+                mark = ("✗" * bool(cell.violations)) + ("!" * bool(cell.warnings))
+                cells.append("—" if cell.score is None else f"{cell.score:.0%}{mark}")
+            table.add_row(f"{line.key} {line.label}" if line.label != line.key else line.key, *cells)
+        console.print(table)
+    console.print("  ".join(f"{c} {names.get(c, '')}" for c in CONDITIONS), highlight=False)
+    console.print("✗ pārkāpumi / violations, ! brīdinājumi / warnings, — nav pārbaužu / no checks apply", highlight=False)
+
+
+@app.command()
 def templates(
     output: Path = typer.Option(Path("data/templates"), "-o", "--output", help="Mape / folder to write the templates into."),
 ) -> None:

@@ -259,13 +259,18 @@ def to_rdflib(triples: Iterable[ox.Triple]) -> Graph:
     return Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
 
 
-def validate_store(store: Store, conditions: Iterable[int] = ()) -> Report:
-    """Validate everything in a store (all named graphs together, as the register)."""
-    triples = (ox.Triple(q.subject, q.predicate, q.object) for q in store.quads())
-    data = to_rdflib(triples)
+def register_graph(store: Store) -> Graph:
+    """Everything in a store as one rdflib graph, with the model added if the store lacks it."""
+    data = to_rdflib(ox.Triple(q.subject, q.predicate, q.object) for q in store.quads())
     if (None, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Ontology")) not in data:
         data += model_graph()
-    return validate_graph(data, shapes_for(conditions), _store_locations(store))
+    return data
+
+
+def validate_store(store: Store, conditions: Iterable[int] = ()) -> Report:
+    """Validate everything in a store (all named graphs together, as the register)."""
+    data, where = store_graph(store)
+    return validate_graph(data, shapes_for(conditions), where)
 
 
 def _store_locations(store: Store) -> dict[str, Location]:
@@ -347,8 +352,8 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def validate_files(paths: list[Path], conditions: Iterable[int] = (), **import_options: object) -> Report:
-    """Validate files (or folders of them) in any format ``virsis import`` reads, without a store (the CI case).
+def files_graph(paths: list[Path], **import_options: object) -> tuple[Graph, dict[str, Location]]:
+    """Records read from files or folders (any format ``virsis import`` reads) with the model, and their locations.
 
     Raises :class:`RegisterError` listing every problem when a file cannot be
     read as records at all (bad syntax, unknown columns, ...).
@@ -360,8 +365,18 @@ def validate_files(paths: list[Path], conditions: Iterable[int] = (), **import_o
     if plan.errors:
         raise RegisterError("\n".join(plan.errors))
     data = to_rdflib(t for source in plan.sources for t in _triples_of(source))
-    data += model_graph()
-    return validate_graph(data, shapes_for(conditions), locations(plan.sources))
+    return data + model_graph(), locations(plan.sources)
+
+
+def store_graph(store: Store) -> tuple[Graph, dict[str, Location]]:
+    """Everything in a store with the model, and the file each record came from."""
+    return register_graph(store), _store_locations(store)
+
+
+def validate_files(paths: list[Path], conditions: Iterable[int] = (), **import_options: object) -> Report:
+    """Validate files (or folders of them) without a store: the CI case."""
+    data, where = files_graph(paths, **import_options)
+    return validate_graph(data, shapes_for(conditions), where)
 
 
 def validate_batch(store: Store, sources: list[Source], conditions: Iterable[int] = ()) -> Report:

@@ -1,0 +1,175 @@
+"""The quality scorecard: how each service stands on each of the ten conditions.
+
+A service's score on a condition is the share of that condition's checks that
+apply to it and that it passes (a check passes when it reports nothing, Info
+included). A check is a shape with ``virsis:checksCondition``
+(a property shape counts on its own); it applies to the services its node shape
+targets. Results on things a service owns (its channels, its costs) count in the
+service's violations and warnings but not in the score, whose checks are the
+service's own. Roll-ups pool the checks of an institution's services, and of
+the whole register.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
+
+from .codelists import vocabularies
+from .namespaces import CV, VIRSIS
+from .validation import Report, _checked_condition, _condition_of, _shape_id
+
+CONDITIONS = tuple(range(1, 11))
+
+
+@dataclass
+class Cell:
+    """One service (or roll-up) on one condition."""
+
+    checks: int = 0
+    passed: int = 0
+    violations: int = 0
+    warnings: int = 0
+
+    @property
+    def score(self) -> float | None:
+        """Share of applicable checks passed (None when no check applies)."""
+        return self.passed / self.checks if self.checks else None
+
+
+@dataclass
+class Line:
+    """A row of the scorecard: a service, an institution or the register."""
+
+    key: str
+    label: str
+    institution: str
+    cells: dict[int, Cell] = field(default_factory=lambda: {c: Cell() for c in CONDITIONS})
+
+
+@dataclass
+class Scorecard:
+    services: list[Line]
+    institutions: list[Line]
+    register: Line
+
+
+def _targets(shapes: Graph, data: Graph, node_shape: URIRef) -> set:
+    found = set()
+    for cls in shapes.objects(node_shape, SH.targetClass):
+        for sub in data.transitive_subjects(RDFS.subClassOf, cls):
+            found |= set(data.subjects(RDF.type, sub))
+    found |= set(shapes.objects(node_shape, SH.targetNode))
+    for p in shapes.objects(node_shape, SH.targetSubjectsOf):
+        found |= set(data.subjects(p, None))
+    for p in shapes.objects(node_shape, SH.targetObjectsOf):
+        found |= set(data.objects(None, p))
+    return found
+
+
+def checks(shapes: Graph, data: Graph) -> dict[URIRef, list[tuple[str, int]]]:
+    """Focus node → the (shape id, condition number) checks that apply to it."""
+    applies: dict[URIRef, list[tuple[str, int]]] = defaultdict(list)
+    for node_shape in set(shapes.subjects(RDF.type, SH.NodeShape)):
+        targets = _targets(shapes, data, node_shape)
+        if not targets:
+            continue
+        parts = [node_shape] if (node_shape, VIRSIS.checksCondition, None) in shapes else []
+        parts += list(shapes.objects(node_shape, SH.property))
+        for part in parts:
+            condition = _condition_of(_checked_condition(shapes, part))[0].number
+            if condition:
+                for focus in targets:
+                    applies[focus].append((_shape_id(shapes, part), condition))
+    return applies
+
+
+def _label(data: Graph, node: URIRef, lang: str) -> str:
+    for p in (DCTERMS.title, SKOS.prefLabel):
+        for o in data.objects(node, p):
+            if isinstance(o, Literal) and o.language == lang:
+                return str(o)
+    return str(data.value(node, DCTERMS.identifier) or node)
+
+
+def scorecard(report: Report, data: Graph, shapes: Graph, lang: str = "lv") -> Scorecard:
+    """Scores of every service on every condition, with roll-ups."""
+    services = set()
+    for sub in data.transitive_subjects(RDFS.subClassOf, VIRSIS.Service):
+        services |= set(data.subjects(RDF.type, sub))
+    applies = checks(shapes, data)
+    failed: dict[str, set[str]] = defaultdict(set)
+    lines: dict[str, Line] = {}
+    for service in services:
+        institution = data.value(service, CV.hasCompetentAuthority)
+        lines[str(service)] = Line(
+            str(data.value(service, DCTERMS.identifier) or service),
+            _label(data, service, lang),
+            str(data.value(institution, DCTERMS.identifier) or str(institution).rsplit("/", 1)[-1]) if institution is not None else "",
+        )
+    for r in report.results:
+        line = lines.get(r.record)
+        if line is None or not r.condition.number:
+            continue
+        cell = line.cells[r.condition.number]
+        if r.severity == "violation":
+            cell.violations += 1
+        elif r.severity == "warning":
+            cell.warnings += 1
+        if r.focus == r.record:
+            failed[r.record].add(r.shape)
+    for service in services:
+        line = lines[str(service)]
+        for shape, condition in set(applies.get(service, ())):
+            cell = line.cells[condition]
+            cell.checks += 1
+            cell.passed += shape not in failed[str(service)]
+    by_institution: dict[str, list[Line]] = defaultdict(list)
+    for line in lines.values():
+        by_institution[line.institution].append(line)
+    institutions = [_roll_up(k, k, group) for k, group in sorted(by_institution.items())]
+    register = _roll_up("*", "VIRSIS", list(lines.values()))
+    return Scorecard(sorted(lines.values(), key=lambda l: l.key), institutions, register)
+
+
+def _roll_up(key: str, label: str, group: list[Line]) -> Line:
+    total = Line(key, label, key)
+    for condition in CONDITIONS:
+        cell = total.cells[condition]
+        for line in group:
+            c = line.cells[condition]
+            cell.checks += c.checks
+            cell.passed += c.passed
+            cell.violations += c.violations
+            cell.warnings += c.warnings
+    return total
+
+
+def condition_labels(lang: str) -> dict[int, str]:
+    """Condition number → its name in ``lang``."""
+    vocab = vocabularies()
+    labels = {}
+    for concept in vocab.subjects(RDF.type, VIRSIS.QualityCondition):
+        notation = str(vocab.value(concept, SKOS.notation))
+        for o in vocab.objects(concept, SKOS.prefLabel):
+            if isinstance(o, Literal) and o.language == lang:
+                labels[int(notation)] = str(o)
+    return labels
+
+
+def rows(card: Scorecard) -> list[dict[str, object]]:
+    """The scorecard in long form: one row per line (service, institution, register) and condition."""
+    out = []
+    for level, lines in (("service", card.services), ("institution", card.institutions), ("register", [card.register])):
+        for line in lines:
+            for condition, cell in line.cells.items():
+                out.append({
+                    "level": level, "key": line.key, "label": line.label, "institution": line.institution,
+                    "condition": condition, "checks": cell.checks, "passed": cell.passed,
+                    "score": None if cell.score is None else round(cell.score, 3),
+                    "violations": cell.violations, "warnings": cell.warnings,
+                })
+    return out
