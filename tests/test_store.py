@@ -22,7 +22,7 @@ def test_each_example_file_lands_in_its_own_named_graph(store):
     graphs = store.graphs()
     assert {ONTOLOGY_GRAPH, VOCABULARIES_GRAPH, provenance_graph()} <= set(graphs)
     assert "https://data.virsis.gov.lv/graph/source/services.ttl" in graphs
-    assert len(graphs) == 3 + 6  # ontology, vocabularies, provenance + one graph per example file
+    assert len(graphs) == 4 + 6  # ontology, vocabularies, shapes, provenance + one graph per example file
     assert store.count() == sum(store.count(g) for g in graphs)
 
 

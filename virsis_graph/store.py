@@ -17,6 +17,8 @@ import shutil
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -173,7 +175,14 @@ def python_value(term: object) -> object:
 # Embedded pyoxigraph
 # ---------------------------------------------------------------------------
 
-_BULK = 50_000  # above this many quads, write with bulk_extend (files, not memtables)
+_BULK = 50_000  # above this many quads, write with the bulk loader (files, not memtables)
+_CHUNK = 100_000
+"""Triples per bulk load: the loader buffers a whole load in memory (one load of
+millions of triples takes gigabytes); a chunk of 100 000 takes a few hundred MB
+at most and is barely slower."""
+_NOT_TEXT = (ox.BlankNode, ox.Triple)
+"""Terms that do not survive a trip through N-Triples text into the bulk loader:
+it gives blank nodes new identifiers on every load (and triple terms are rare)."""
 
 
 class EmbeddedStore(Store):
@@ -312,11 +321,39 @@ class EmbeddedStore(Store):
                 self._store.remove_graph(g)
             for quad in change.quads(change.remove):
                 self._store.remove(quad)
-            adds = list(change.quads(change.add))
-            if len(adds) > _BULK:
-                self._store.bulk_extend(adds)
-            elif adds:
-                self._store.extend(adds)
+            if len(change.add) > _BULK:
+                self._bulk_add(change.add, g)
+            elif change.add:
+                self._store.extend(change.quads(change.add))
+
+    def _bulk_add(self, triples: Iterable[ox.Triple], graph: ox.NamedNode) -> None:
+        """Add many triples to ``graph`` with the bulk loader, as N-Triples text in chunks.
+
+        Text is the fast way in: making an ox.Quad per triple costs more than the
+        loader's parsing. ``bulk_load`` runs without the GIL, so while one chunk is
+        written on a second thread the next one is formatted here. Triples may come
+        as (subject, predicate, object) tuples of terms (``triples.terms()``, as
+        :class:`~virsis_graph.importing.TripleList` offers), which saves making Triples.
+        Chunks with blank nodes go in as quads instead, which keeps their identifiers.
+        """
+        terms = getattr(triples, "terms", None)
+        rows: Iterator = iter(terms()) if terms is not None else (tuple(t) for t in triples)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="virsis-bulk-load") as writer:
+            pending: Future | None = None
+            while chunk := list(islice(rows, _CHUNK)):
+                if any(type(s) in _NOT_TEXT or type(o) in _NOT_TEXT for s, _, o in chunk):
+                    if pending is not None:
+                        pending.result()
+                    pending = None
+                    self._store.bulk_extend(ox.Quad(s, p, o, graph) for s, p, o in chunk)
+                    continue
+                # The terms were validated when made, so the loader need not check them again.
+                text = "".join(["%s %s %s .\n" % t for t in chunk]).encode()
+                if pending is not None:
+                    pending.result()  # one chunk in the writer at a time: memory stays bounded
+                pending = writer.submit(self._store.bulk_load, text, ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
+            if pending is not None:
+                pending.result()
 
     def load_file(self, path: Path, graph: str, base: str) -> None:
         """Load one RDF file straight into ``graph`` (model graphs; no diffing, one transaction)."""

@@ -387,16 +387,37 @@ def validate_batch(store: Store, sources: list[Source], conditions: Iterable[int
     and membership checks see them), and the model. Validating an import costs
     in proportion to the import, not to the register.
     """
+    where = locations(sources)
     batch = [t for source in sources for t in _triples_of(source)]
-    subjects = {t.subject for t in batch}
-    linked = {t.object for t in batch if isinstance(t.object, ox.NamedNode) and t.object not in subjects}
-    neighbourhood = store.describe(linked)
-    data = to_rdflib([*batch, *neighbourhood]) + model_graph()
-    focus = [URIRef(iri) for iri in locations(sources)]
+    return _validate_focus(store, batch, [URIRef(iri) for iri in where], conditions, where)
+
+
+def validate_records(store: Store, records: Iterable[str], conditions: Iterable[int] = ()) -> Report:
+    """Validate some records already in the store (with what they own), in their neighbourhood."""
+    focus = [ox.NamedNode(iri) for iri in records]
+    own = store.describe(focus)
+    # What a record owns (channels, costs) is described in the same graph; fetch it too.
+    owned = {t.object for t in own if isinstance(t.object, ox.NamedNode)} - set(focus)
+    triples = own + store.describe(owned)
+    return _validate_focus(store, triples, [URIRef(i.value) for i in focus], conditions, _store_locations(store))
+
+
+def _validate_focus(store: Store, triples: list[ox.Triple], focus: list[URIRef], conditions: Iterable[int], where: dict[str, Location]) -> Report:
     if not focus:
         return Report([], 0, Graph())
+    subjects = {t.subject for t in triples}
+    linked = {t.object for t in triples if isinstance(t.object, ox.NamedNode) and t.object not in subjects}
+    data = to_rdflib([*triples, *store.describe(linked)]) + _model()
+    shapes = shapes_for(conditions)
     _, report_graph, _ = pyshacl_validate(
-        data, shacl_graph=shapes_for(conditions), inference="none", advanced=True,
-        allow_warnings=True, focus_nodes=focus,
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, focus_nodes=focus,
     )
-    return _report(data, shapes_for(conditions), report_graph, locations(sources))
+    report = _report(data, shapes, report_graph, where)
+    report.records = len(focus)
+    return report
+
+
+@cache
+def _model() -> Graph:
+    """The model graph, parsed once per process (validating one record must not re-parse it)."""
+    return model_graph()
