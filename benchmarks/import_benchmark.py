@@ -149,8 +149,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
     # The child imports into the embedded store named by --store, never a remote endpoint.
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIRSIS_ENDPOINT") and k not in ("VIRSIS_UPDATE_ENDPOINT", "VIRSIS_GRAPH_STORE")}
-    # --no-validate: this measures the import itself; validation has its own benchmark.
-    command = [sys.executable, "-m", "virsis_graph", "import", "--no-validate", *map(str, files), "--store", str(import_store), "--agent", "benchmark"]
+    command = [sys.executable, "-m", "virsis_graph", "import", *map(str, files), "--store", str(import_store), "--agent", "benchmark"]
     validation = "on"
     if not args.validate:
         help_text = subprocess.run([sys.executable, "-m", "virsis_graph", "import", "--help"], capture_output=True, text=True, env=env).stdout
