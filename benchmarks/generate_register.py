@@ -291,6 +291,8 @@ def resources(rng: random.Random, n: int, orgs: list[str], staff: dict[str, list
 
 
 def services(rng: random.Random, n: int, orgs: list[str], staff: dict[str, list[str]], need_ids: list[str], resource_ids: list[str]) -> list[list[str]]:
+    """Services; every need is met by at least one, a smart service meets two or more
+    and a shared inter-institutional one has two or more recipients (the shapes' rules)."""
     rows = []
     for k in range(n):
         i = f"s-{k + 1:06d}"
@@ -300,19 +302,23 @@ def services(rng: random.Random, n: int, orgs: list[str], staff: dict[str, list[
         inter = kind.startswith("inter-institutional")
         org = rng.choice(orgs)
         provider = rng.choice(orgs) if rng.random() < 0.1 else ""
-        recipients = "; ".join(pick_many(rng, orgs, 1, 3)) if inter else ""
+        recipients = "; ".join(pick_many(rng, orgs, 2 if kind == "inter-institutional-shared" else 1, 3)) if inter else ""
         audience = rng.choice(["business", "residents"]) if not inter and rng.random() < 0.2 else ""
         cost = rng.choice(["0", "0", "0", "7,11", "12.50", "25", "1,42", "100"]) if rng.random() < 0.8 else ""
         laws = pick_many(rng, LAWS, 0, 2)
         if rng.random() < 0.2:
             laws.append(f"https://likumi.lv/ta/id/{rng.randint(1000, 350000)}")
+        smart = rng.random() < 0.05
+        needs = pick_many(rng, need_ids, 2 if smart else 1, 3)
+        if k < len(need_ids) and need_ids[k] not in needs:
+            needs[0] = need_ids[k]  # the first services cover every need once
         rows.append([
             i, f"{topic_lv} {noun_lv}", f"{topic_en} {noun_en}",
             f"{topic_lv} {noun_lv}: pakalpojums, ko sniedz iestāde. Pieteikties var klātienē vai tiešsaistē.",
             f"{topic_en} {noun_en}: a service of the institution. Apply in person or online.",
-            kind, "yes" if rng.random() < 0.05 else rng.choice(["no", "", "nē"]), org, rng.choice(staff[org]), provider,
+            kind, "yes" if smart else rng.choice(["no", "", "nē"]), org, rng.choice(staff[org]), provider,
             rng.choice(STAGES),
-            "; ".join(pick_many(rng, need_ids, 1, 3)),
+            "; ".join(needs),
             "; ".join(pick_many(rng, resource_ids, 0, 2)),
             "; ".join(pick_many(rng, CHANNELS, 1, 3)),
             f"s-{rng.randint(1, k):06d}" if k and rng.random() < 0.03 else "",  # only earlier services: no cycles

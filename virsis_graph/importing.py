@@ -20,7 +20,7 @@ import gc
 import getpass
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -293,7 +293,14 @@ def _resolve_links(sources: list[Source], store: Store, base: str, warnings: lis
         key = (link.identifier, link.kinds)
         if key not in candidates:
             candidates[key] = _candidates(link, base)
-    wanted = {c for found in candidates.values() for c in found} - defined
+    # The store is asked only about candidates that come before the first one
+    # defined in the files: the others cannot change which one is chosen.
+    wanted = set()
+    for found in candidates.values():
+        for c in found:
+            if c in defined:
+                break
+            wanted.add(c)
     known = store.existing(wanted)
     resolved = {key: next((c for c in found if c in defined or c in known), None) for key, found in candidates.items()}
     for triples, i, link in places:
@@ -389,23 +396,24 @@ class TripleList(Sequence):
         return self._terms
 
 
-def _group(triples: Iterable[Terms], records: set[ox.NamedNode]) -> dict[ox.NamedNode, set[Terms]]:
-    """Triples of each record: its own, and those of the non-record nodes it links to (channels, costs)."""
+def _by_subject(triples: Iterable[Terms]) -> dict[object, list[Terms]]:
     by_subject: dict[object, list[Terms]] = defaultdict(list)
     for t in triples:
         by_subject[t[0]].append(t)
-    grouped = {}
-    for record in records:
-        owned, stack, seen = set(), [record], {record}
-        while stack:
-            node = stack.pop()
-            for t in by_subject.get(node, ()):
-                owned.add(t)
-                if t[2] in by_subject and t[2] not in records and t[2] not in seen:
-                    seen.add(t[2])
-                    stack.append(t[2])
-        grouped[record] = owned
-    return grouped
+    return by_subject
+
+
+def _group(record: ox.NamedNode, by_subject: dict[object, list[Terms]], records: Container[ox.NamedNode]) -> set[Terms]:
+    """Triples of one record: its own, and those of the non-record nodes it links to (channels, costs)."""
+    owned, stack, seen = set(), [record], {record}
+    while stack:
+        node = stack.pop()
+        for t in by_subject.get(node, ()):
+            owned.add(t)
+            if t[2] in by_subject and t[2] not in records and t[2] not in seen:
+                seen.add(t[2])
+                stack.append(t[2])
+    return owned
 
 
 _PLAIN = {"http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
@@ -440,14 +448,16 @@ def _diff(source: Source, old: list[Terms], keep_missing: bool, counts: dict[str
     new = _source_triples(source)
     new_records = _records_in(new)
     old_records = _records_in(old)
-    # Into an empty graph (a first import) every record is new: nothing to compare,
-    # so the new triples are not grouped (that would hold them all in sets again).
-    new_groups = _group(new, set(new_records)) if old else {}
-    old_groups = _group(old, set(old_records)) if old else {}
+    # Triples are compared subject by subject (equal triples have equal subjects),
+    # and a record's group is made only while it is compared: a register's worth
+    # of sets of triples is never held at once. Into an empty graph (a first
+    # import) every record is new and nothing needs grouping.
+    new_by = _by_subject(new) if old else {}
+    old_by = _by_subject(old)
     for record, kind in new_records.items():
-        if record not in old_groups:
+        if record not in old_records:
             counts[kind].new += 1
-        elif old_groups[record] == new_groups[record]:
+        elif _group(record, old_by, old_records) == _group(record, new_by, new_records):
             counts[kind].unchanged += 1
         else:
             counts[kind].changed += 1
@@ -456,24 +466,45 @@ def _diff(source: Source, old: list[Terms], keep_missing: bool, counts: dict[str
         if record not in new_records:
             if keep_missing:
                 counts[kind].kept += 1
-                kept |= old_groups[record]
+                kept |= _group(record, old_by, old_records)
             else:
                 counts[kind].removed += 1
     for record in source.records:
         if not record.identifier:
             counts[record.kind.name].invalid += 1
-    # dict, not set: the file's order is kept (reproducible writes) and duplicates go.
-    target = dict.fromkeys(new)
-    target.update(dict.fromkeys(kept))
     if source.rdf and any(isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode) for s, _, o in new):
         # Blank nodes from two parses never compare equal: a changed file replaces its graph.
-        return GraphChange(source.graph, add=TripleList(list(target)), replace=True)
+        return GraphChange(source.graph, add=TripleList(list({**dict.fromkeys(new), **dict.fromkeys(kept)})), replace=True)
     if not old:
-        add, remove = list(target), []
+        add, remove = list(dict.fromkeys(new)), []  # dict, not set: file order, no duplicates
     else:
-        old_set = set(old)
-        remove, add = [t for t in old if t not in target], [t for t in target if t not in old_set]
+        add, remove = [], []
+        for subject in {**new_by, **old_by}:
+            target = dict.fromkeys(new_by.get(subject, ()))
+            stored = old_by.get(subject, ())
+            if kept:
+                target.update(dict.fromkeys(t for t in stored if t in kept))
+            stored_set = set(stored)
+            add += [t for t in target if t not in stored_set]
+            remove += [t for t in stored if t not in target]
     return GraphChange(source.graph, add=TripleList(add), remove=TripleList(remove)) if add or remove else None
+
+
+def _stored_triples(store: Store, graph: str) -> list[Terms]:
+    """The triples a graph holds, as :data:`Terms` tuples.
+
+    Every quad read brings new term objects; the subjects, predicates and IRIs
+    among them repeat (a record's dozens of triples, a few dozen predicates and
+    classes), so they share one object each (at 100 000 services, gigabytes).
+    """
+    shared: dict[object, object] = {}
+    triples = []
+    for q in store.quads(graph):
+        s, p, o = q.subject, q.predicate, q.object
+        if type(o) is ox.NamedNode:
+            o = shared.setdefault(o, o)
+        triples.append((shared.setdefault(s, s), shared.setdefault(p, p), o))
+    return triples
 
 
 def _provenance(source: Source, store: Store, base: str, agent: str, now: dt.datetime, triples: int) -> GraphChange:
@@ -582,7 +613,7 @@ def _plan(store: Store, paths: list[Path], options: dict, keep_missing: bool, ag
     plan.errors += _replacement_cycles(plan.sources, store)
     counts: dict[str, Counts] = defaultdict(Counts)
     for source in plan.sources:
-        old = [(q.subject, q.predicate, q.object) for q in store.quads(source.graph)]
+        old = _stored_triples(store, source.graph)
         file_unchanged = recorded_sha256(store, source.graph, base) == source.sha256
         change = None if (file_unchanged and source.rdf) else _diff(source, old, keep_missing, counts)
         if change is not None:

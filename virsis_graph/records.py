@@ -39,6 +39,7 @@ EUR = ox.NamedNode("http://publications.europa.eu/resource/authority/currency/EU
 IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 DURATION = re.compile(r"-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?")
 EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]+")
+SPACE = re.compile(r"\s")  # the characters str.isspace() accepts
 STATE_WORDS = {"lv", "lva", "latvija", "latvia", "valsts", "state"}
 YES = {"yes", "y", "true", "1", "ja", "j"}
 NO = {"no", "n", "false", "0", "ne"}
@@ -146,7 +147,7 @@ class Link(NamedTuple):
 Object = ox.NamedNode | ox.Literal | Link
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a national register has hundreds of thousands of records
 class Record:
     """One row turned into RDF: its IRI, kind and triples (objects may still be links)."""
 
@@ -225,7 +226,7 @@ class Row:
 
     def url(self, value: str, column: str) -> ox.NamedNode | None:
         parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        if parts.scheme not in ("http", "https") or not parts.netloc or SPACE.search(value):
             self.problem(column, f"{value!r} is not a web address: write it in full, starting with https://")
             return None
         try:
@@ -404,7 +405,7 @@ def build_service(row: Row, record: Record) -> None:
         # Only services in provision are in a catalogue, the one for their audience.
         if stage is not None and stage.value.endswith("/provision"):
             catalogue = SERVICE_CATALOGUE[audience.value.rsplit("/", 1)[1]]
-            record.triples.append((record.iri, v("publishedIn"), ox.NamedNode(CATALOGUE_BASE + catalogue)))
+            record.triples.append((record.iri, v("publishedIn"), iri(CATALOGUE_BASE + catalogue)))
 
 
 def build_need(row: Row, record: Record) -> None:
