@@ -6,7 +6,6 @@ before the import or exactly as after it, never in between.
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import signal

@@ -5,17 +5,13 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from virsis_graph import resources
-from virsis_graph.importing import ONTOLOGY_GRAPH, VOCABULARIES_GRAPH, apply_plan, initialise, plan_import, provenance_graph
-from virsis_graph.store import EmbeddedStore, RegisterError, StoreLockedError
+from virsis_graph.importing import ONTOLOGY_GRAPH, VOCABULARIES_GRAPH, apply_plan, plan_import, provenance_graph
+from virsis_graph.store import EmbeddedStore, RegisterError
 
 
 @pytest.fixture(scope="module")
-def store() -> EmbeddedStore:
-    s = EmbeddedStore()
-    initialise(s)
-    apply_plan(s, plan_import(s, resources.example_files()))
-    return s
+def store(example_store) -> EmbeddedStore:
+    return example_store
 
 
 def test_each_example_file_lands_in_its_own_named_graph(store):

@@ -306,31 +306,50 @@ QUERY_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.
 
 @app.command()
 def query(
-    file: Optional[Path] = typer.Argument(None, help="SPARQL vaicājuma fails / file with a SPARQL query (.rq)."),
+    source: Optional[str] = typer.Argument(None, metavar="NAME|FILE", help="Nosaukta vaicājuma vārds (virsis queries) vai .rq fails / a named query (see virsis queries) or a .rq file."),
     expression: Optional[str] = typer.Option(None, "-e", "--expression", help="Vaicājums / the query text itself."),
+    param: list[str] = typer.Option([], "--param", "-p", help="Nosaukta vaicājuma parametrs / a named query's parameter, name=value (repeatable)."),
     fmt: str = typer.Option("table", "--format", help="table, csv, tsv or json (CONSTRUCT/DESCRIBE: Turtle)."),
     store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
     endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
 ) -> None:
     """Izpilda SPARQL vaicājumu. / Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).
 
-    The project's prefixes (virsis:, cpsv:, cv:, dct:, skos:, ...) are predeclared.
+    A named query of the library takes its parameters with --param; a record
+    parameter takes the record's identifier (as in the import templates) or a
+    full IRI. In a .rq file or -e text the project's prefixes (virsis:, cpsv:,
+    cv:, dct:, skos:, ...) are predeclared.
+
+    Example: virsis query impact-of-resource --param resource=r-05 --format csv
 
     Example: virsis query -e 'SELECT ?s WHERE { ?s a virsis:Need } LIMIT 5'
     """
-    if (file is None) == (expression is None):
-        raise fail("give a query file or -e 'QUERY', not both and not neither")
-    if fmt not in ("table", *QUERY_FORMATS):
-        raise fail(f"--format {fmt!r}: use table, csv, tsv or json")
-    if file is not None:
-        if not file.is_file():
-            raise fail(f"{file}: fails nav atrasts / file not found")
-        expression = file.read_text(encoding="utf-8")
+    from . import queries as library
     from .store import prologue
 
+    if (source is None) == (expression is None):
+        raise fail("give a query name, a query file or -e 'QUERY', not both and not neither")
+    if fmt not in ("table", *QUERY_FORMATS):
+        raise fail(f"--format {fmt!r}: use table, csv, tsv or json")
+    named = None
+    if source is not None and not Path(source).is_file():
+        if source.endswith(".rq") and ("/" in source or "\\" in source):
+            raise fail(f"{source}: fails nav atrasts / file not found")
+        try:
+            named = library.named(source)
+        except library.QueryError as exc:
+            raise fail(str(exc)) from exc
+    elif param:
+        raise fail("--param binds the parameters of a named query (virsis queries lists them); write the values into your own query")
     with opened(store, endpoint) as s:
         try:
-            result = s.query(prologue() + expression)
+            if named is not None:
+                result = library.run(s, named, library.parse_assignments(param))
+            else:
+                text = Path(source).read_text(encoding="utf-8") if source is not None else expression
+                result = s.query(prologue() + text)
+        except library.QueryError as exc:
+            raise fail(str(exc)) from exc
         except SyntaxError as exc:
             raise fail(f"the query is not valid SPARQL: {exc}") from exc
         except RegisterError as exc:
@@ -339,15 +358,122 @@ def query(
             console.print("true" if bool(result) else "false")
         elif isinstance(result, ox.QuerySolutions) and fmt == "table":
             names = [v.value for v in result.variables]
-            table = Table(*names)
+            table = Table(*names, title=f"{named.title_lv} / {named.title_en}" if named else None, title_justify="left")
+            count = 0
             for row in result:
                 table.add_row(*(row[n].value if row[n] is not None else "" for n in names))
+                count += 1
             console.print(table)
+            err_console.print(f"{count} rindas / rows")
         elif isinstance(result, ox.QuerySolutions):
             sys.stdout.buffer.write(result.serialize(format=QUERY_FORMATS[fmt]))
         else:
             ox.serialize(result, sys.stdout.buffer, ox.RdfFormat.TURTLE)
         sys.stdout.flush()
+
+
+@app.command("queries")
+def queries_(
+    fmt: str = typer.Option("table", "--format", help="table or json."),
+) -> None:
+    """Nosauktie vaicājumi ar parametriem. / List the named queries with their parameters.
+
+    Each is a .rq file in queries/ that any SPARQL 1.1 engine runs unchanged;
+    run one with virsis query NAME --param name=value.
+
+    Example: virsis queries
+    """
+    import json
+
+    from . import queries as library
+
+    try:
+        named = library.library()
+    except library.QueryError as exc:
+        raise fail(str(exc)) from exc
+    if fmt == "json":
+        data = [
+            {"name": q.name, "title_lv": q.title_lv, "title_en": q.title_en, "description_lv": q.description_lv,
+             "description_en": q.description_en, "file": q.path.name, "columns": q.columns,
+             "params": [vars(p) for p in q.params]}
+            for q in named.values()
+        ]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    if fmt != "table":
+        raise fail(f"--format {fmt!r}: use table or json")
+    table = Table("vaicājums / query", "nosaukums / title", "parametri / parameters", title="Nosauktie vaicājumi / Named queries", title_justify="left", show_lines=True)
+    for q in named.values():
+        params = "\n".join(f"{p.name} ({p.type}{'=' + p.default if p.default else ''}): {p.description_lv} / {p.description_en}" for p in q.params)
+        table.add_row(q.name, f"{q.title_lv}\n{q.title_en}", params)
+    console.print(table)
+
+
+CHAIN_FORMATS = ("tree", "json", "dot", "mermaid")
+
+
+def _show_chain(build, fmt: str, lang: str, store: Optional[str], endpoint: Optional[str]) -> None:
+    """Build a chain with ``build(store)`` and print it in ``fmt``; bad options exit with code 2."""
+    from .queries import QueryError
+
+    if lang not in ("lv", "en"):
+        raise fail(f"--lang {lang!r}: use lv or en")
+    if fmt not in CHAIN_FORMATS:
+        raise fail(f"--format {fmt!r}: use {', '.join(CHAIN_FORMATS)}")
+    with opened(store, endpoint) as s:
+        try:
+            chain = build(s)
+        except QueryError as exc:
+            raise fail(str(exc)) from exc
+    if fmt == "tree":
+        console.print(chain.tree())
+    else:
+        text = {"json": chain.as_json, "dot": chain.as_dot, "mermaid": chain.as_mermaid}[fmt]()
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+@app.command()
+def trace(
+    kind: str = typer.Argument(..., metavar="KIND", help="life-situation, need or service."),
+    identifier: str = typer.Argument(..., metavar="ID", help="Ieraksta identifikators vai IRI / the record's identifier or IRI."),
+    fmt: str = typer.Option("tree", "--format", help="tree, json, dot (Graphviz) or mermaid."),
+    lang: str = typer.Option("lv", "--lang", help="Nosaukumu valoda / language of the titles: lv or en."),
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
+) -> None:
+    """Izseko ķēdi uz leju. / Trace a chain down: life situation → needs → services → resources.
+
+    A need traces to its services and their resources; a service to every
+    resource and service it depends on. Built from the named queries
+    trace-life-situation, trace-need and service-dependencies.
+
+    Example: virsis trace life-situation ls-01 --format mermaid
+    """
+    from . import trace as chains
+
+    kind = kind.replace("_", "-").removesuffix("s")  # services, life_situations ...
+    _show_chain(lambda s: chains.trace(s, kind, identifier, lang), fmt, lang, store, endpoint)
+
+
+@app.command()
+def impact(
+    resource: str = typer.Argument(..., metavar="RESOURCE_ID", help="Resursa identifikators vai IRI / the resource's identifier or IRI."),
+    fmt: str = typer.Option("tree", "--format", help="tree, json, dot (Graphviz) or mermaid."),
+    lang: str = typer.Option("lv", "--lang", help="Nosaukumu valoda / language of the titles: lv or en."),
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
+) -> None:
+    """Kas sabojājas, ja resurss nedarbojas? / What breaks when a resource fails?
+
+    The resources depending on it (transitively), the services using those and
+    the services requiring these, the needs they meet, the life situations and
+    the recipients. Built from the named query impact-of-resource.
+
+    Example: virsis impact r-05 --format dot | dot -Tsvg > r-05.svg
+    """
+    from . import trace as chains
+
+    _show_chain(lambda s: chains.impact(s, resource, lang), fmt, lang, store, endpoint)
 
 
 @app.command()

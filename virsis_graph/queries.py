@@ -1,0 +1,224 @@
+"""The named query library: ``queries/*.rq``, their headers, and binding their parameters.
+
+Each ``.rq`` file is plain SPARQL 1.1 that any engine runs unchanged. Its header
+of comments describes it::
+
+    # title: <Latvian title> | <English title>
+    # description: <Latvian description> | <English description>
+    # param: <name> <type>[=<default>] <Latvian description> | <English description>
+
+A parameter is a variable of the query. Left unbound, the query answers for
+every value (``life_situation``: every life situation) or uses the default the
+query text itself writes with ``COALESCE`` (the header's ``=default`` documents
+it). :func:`bind` turns ``name=value`` strings into RDF terms — a record
+parameter takes the record's identifier as written in the import templates, or
+a full IRI, and must exist in the register — and :func:`run` binds them with a
+``VALUES`` block at the start of the query's WHERE group (:func:`sparql.with_values`),
+never by splicing text into the query.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pyoxigraph as ox
+
+from .records import IDENTIFIER
+from .resources import data_root
+from .settings import base_iri
+from .sparql import Bindings, query_form, with_values
+from .store import Store
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+RECORD_TYPES = {
+    "life-situation": ("life-situation", "dzīves situācija", "life situation"),
+    "need": ("need", "vajadzība", "need"),
+    "service": ("service", "pakalpojums", "service"),
+    "resource": ("resource", "resurss", "resource"),
+    "organisation": ("organisation", "organizācija", "organisation"),
+    "person": ("person", "persona", "person"),
+}
+"""Record parameter types: the IRI path segment the importer mints under, and the lv/en nouns."""
+
+VALUE_TYPES = ("integer", "string", "iri")
+TYPES = (*RECORD_TYPES, *VALUE_TYPES)
+
+
+class QueryError(ValueError):
+    """A named query or a parameter value that cannot be used; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a named query, as its header declares it."""
+
+    name: str
+    type: str
+    default: str | None
+    description_lv: str
+    description_en: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A ``.rq`` file of the library with its parsed header."""
+
+    name: str
+    path: Path
+    title_lv: str
+    title_en: str
+    description_lv: str
+    description_en: str
+    params: tuple[Param, ...]
+    text: str
+
+    @property
+    def form(self) -> str:
+        return query_form(self.text)
+
+    @property
+    def columns(self) -> list[str]:
+        """The variables a SELECT query projects, in order (parsed with rdflib's SPARQL parser)."""
+        from rdflib.plugins.sparql import prepareQuery
+
+        return [str(v) for v in prepareQuery(self.text).algebra.get("PV", [])]
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+_FIELD = re.compile(r"#\s*(title|description|param):\s*(.*)")
+_PARAM = re.compile(r"(\w+)\s+([\w-]+)(?:=(\S+))?\s+(.*)")
+
+
+def _bilingual(text: str, where: str) -> tuple[str, str]:
+    lv, sep, en = text.partition(" | ")
+    if not sep or not lv.strip() or not en.strip():
+        raise QueryError(f"{where}: write it in Latvian and English separated by ' | '")
+    return lv.strip(), en.strip()
+
+
+def parse(path: Path) -> NamedQuery:
+    """Read one ``.rq`` file and its header; raise :class:`QueryError` naming the line at fault."""
+    text = path.read_text(encoding="utf-8")
+    fields: dict[str, tuple[str, str]] = {}
+    params: list[Param] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.startswith("#"):
+            break
+        m = _FIELD.match(line)
+        if not m:
+            continue
+        key, value = m.groups()
+        where = f"{path.name}, line {number}, {key}"
+        if key == "param":
+            p = _PARAM.fullmatch(value.strip())
+            if not p:
+                raise QueryError(f"{where}: write '# param: name type[=default] Latvian description | English description'")
+            name, type_, default, description = p.groups()
+            if type_ not in TYPES:
+                raise QueryError(f"{where}: unknown type {type_!r}; use one of {', '.join(TYPES)}")
+            if not re.search(rf"[?$]{name}\b", text.split("\n", number)[-1]):
+                raise QueryError(f"{where}: the query never uses ?{name}")
+            params.append(Param(name, type_, default, *_bilingual(description, where)))
+        else:
+            fields[key] = _bilingual(value, where)
+    for key in ("title", "description"):
+        if key not in fields:
+            raise QueryError(f"{path.name}: the header has no '# {key}:' line")
+    return NamedQuery(path.stem, path, *fields["title"], *fields["description"], tuple(params), text)
+
+
+def queries_folder() -> Path:
+    return data_root() / "queries"
+
+
+@cache
+def library(folder: Path | None = None) -> dict[str, NamedQuery]:
+    """Every named query of ``folder`` (default: the package's ``queries/``), by name, sorted."""
+    folder = folder or queries_folder()
+    return {q.name: q for q in (parse(p) for p in sorted(folder.glob("*.rq")))}
+
+
+def named(name: str) -> NamedQuery:
+    """The named query ``name`` (with or without ``.rq``); :class:`QueryError` suggests the nearest names."""
+    queries = library()
+    key = name.removesuffix(".rq")
+    if key in queries:
+        return queries[key]
+    near = difflib.get_close_matches(key, queries, n=3)
+    hint = f"did you mean {', '.join(near)}? " if near else ""
+    raise QueryError(f"no named query {name!r}: {hint}'virsis queries' lists them")
+
+
+def parse_assignments(pairs: list[str]) -> dict[str, str]:
+    """``["key=value", ...]`` as a dict; :class:`QueryError` for a pair without ``=`` or a key given twice."""
+    values: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise QueryError(f"--param {pair!r}: write it as name=value, e.g. --param resource=r-12")
+        if key in values:
+            raise QueryError(f"--param {key} is given twice: give it once")
+        values[key] = value.strip()
+    return values
+
+
+def bind(query: NamedQuery, values: dict[str, str], store: Store) -> Bindings:
+    """The RDF terms for ``values`` (parameter name → text), checked against the query and the register.
+
+    Raises :class:`QueryError` for an unknown parameter (naming the known ones),
+    a value of the wrong type, or a record that is not in the register.
+    """
+    bindings: Bindings = {}
+    for name, value in values.items():
+        param = query.param(name)
+        if param is None:
+            known = ", ".join(p.name for p in query.params) or "none"
+            raise QueryError(f"{query.name} has no parameter {name!r}; its parameters: {known}")
+        bindings[name] = _term(param, value)
+    records = {name: term for name, term in bindings.items() if query.param(name).type in RECORD_TYPES}
+    if records:
+        found = store.existing(set(records.values()))
+        for name, term in records.items():
+            if term not in found:
+                _, lv, en = RECORD_TYPES[query.param(name).type]
+                raise QueryError(f"{lv} {values[name]!r} reģistrā nav / there is no {en} {values[name]!r} in the register ({term.value})")
+    return bindings
+
+
+def _term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
+    where = f"--param {param.name}={value}"
+    if param.type == "integer":
+        if not re.fullmatch(r"[+-]?\d{1,18}", value):
+            raise QueryError(f"{where}: expected a whole number")
+        return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
+    if param.type == "string":
+        return ox.Literal(value)
+    if param.type in RECORD_TYPES and IDENTIFIER.fullmatch(value):
+        return ox.NamedNode(f"{base_iri()}id/{RECORD_TYPES[param.type][0]}/{value}")
+    parts = urlsplit(value)
+    if parts.scheme in ("http", "https", "urn") and (parts.netloc or parts.scheme == "urn"):
+        try:
+            return ox.NamedNode(value)
+        except ValueError:
+            pass
+    expected = "an identifier (letters, digits, '.', '_', '-') or a full IRI" if param.type in RECORD_TYPES else "a full IRI"
+    raise QueryError(f"{where}: expected {expected}")
+
+
+def prepared(query: NamedQuery, bindings: Bindings) -> str:
+    """The query text with ``bindings`` in a VALUES block: what is sent to the engine."""
+    return with_values(query.text, bindings)
+
+
+def run(store: Store, query: NamedQuery, values: dict[str, str] | None = None):
+    """Bind ``values`` and run ``query`` on ``store``; returns the engine's solutions (or boolean, or triples)."""
+    return store.query(prepared(query, bind(query, values or {}, store)))
