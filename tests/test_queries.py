@@ -523,3 +523,11 @@ def test_same_results_on_a_remote_endpoint(store):
         with pytest.raises(queries.QueryError, match="no resource 'r-404'"):
             run(remote, "impact-of-resource", resource="r-404")
         remote.close()
+
+
+def test_cli_table_shows_records_by_kind_and_identifier(disk_store):
+    result = runner.invoke(app, ["query", "unmet-needs", "--param", "life_situation=ls-04", "--store", disk_store], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "need/n-21" in result.stdout and "life-situation/ls-04" in result.stdout
+    assert rid("need/n-21") not in result.stdout  # the table shortens; csv and json keep full IRIs
+    assert "Neapmierinātas vajadzības / Unmet needs" in result.stdout

@@ -301,6 +301,28 @@ def export(
             err_console.print(f"Ierakstīts / written {output}")
 
 
+def _shown(term: object) -> str:
+    """A term as a table shows it: a record by kind and identifier, a known IRI by its prefix.
+
+    Only the table shortens; csv, tsv and json keep full IRIs for other programs.
+    """
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        from .namespaces import PREFIXES, VOCAB_BASE
+        from .settings import base_iri
+
+        records = base_iri() + "id/"
+        if term.value.startswith(records):
+            return term.value[len(records):]
+        if term.value.startswith(VOCAB_BASE):
+            return term.value[len(VOCAB_BASE):]
+        for prefix, namespace in PREFIXES.items():
+            if term.value.startswith(namespace) and len(term.value) > len(namespace):
+                return f"{prefix}:{term.value[len(namespace):]}"
+    return term.value
+
+
 QUERY_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV, "json": ox.QueryResultsFormat.JSON}
 
 
@@ -361,7 +383,7 @@ def query(
             table = Table(*names, title=f"{named.title_lv} / {named.title_en}" if named else None, title_justify="left")
             count = 0
             for row in result:
-                table.add_row(*(row[n].value if row[n] is not None else "" for n in names))
+                table.add_row(*(_shown(row[n]) for n in names))
                 count += 1
             console.print(table)
             err_console.print(f"{count} rindas / rows")
