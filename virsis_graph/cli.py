@@ -39,6 +39,14 @@ ontology_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(ontology_app, name="ontology")
+token_app = typer.Typer(
+    help=(
+        "Rakstīšanas pilnvaras (tokeni), katra vienai iestādei. / Write tokens, each scoped to one institution.\n\n"
+        "Example: virsis token create --org vdaa --label 'VDAA registry clerk'"
+    ),
+    no_args_is_help=True,
+)
+app.add_typer(token_app, name="token")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -648,6 +656,87 @@ def templates(
 
     for path in write_templates(output):
         console.print(f"Ierakstīts / written {path}")
+
+
+TOKENS_HELP = "Pilnvaru fails / file of the write tokens [env VIRSIS_TOKENS; default ./virsis-tokens.json]."
+
+
+def _token_file(path: Optional[str]):
+    from .settings import TOKENS_FILE
+    from .tokens import TokenFile
+
+    return TokenFile(path or TOKENS_FILE.value())
+
+
+@token_app.command("create")
+def token_create(
+    org: str = typer.Option(..., "--org", help="Iestādes identifikators vai IRI / the institution's identifier (as in the templates) or IRI."),
+    label: str = typer.Option("", "--label", help="Kam tā / what the token is for, e.g. who holds it."),
+    tokens: Optional[str] = typer.Option(None, "--tokens", help=TOKENS_HELP),
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
+) -> None:
+    """Izveido rakstīšanas pilnvaru iestādei. / Create a write token for one institution.
+
+    The secret is printed once, on standard output, and never stored: keep it
+    safe. The institution must be in the register.
+
+    Example: virsis token create --org vdaa --label 'VDAA registry clerk'
+    """
+    from .queries import QueryError, missing, record_iri
+    from .tokens import TokenError
+
+    with opened(store, endpoint) as s:
+        try:
+            iri = record_iri("organisation", org, f"--org {org}")
+        except QueryError as exc:
+            raise fail(str(exc)) from exc
+        if iri not in s.existing([iri]):
+            raise fail(missing("organisation", org, iri) + ": import it first")
+    try:
+        token, secret = _token_file(tokens).create(iri.value, label)
+    except (TokenError, OSError) as exc:
+        raise fail(str(exc)) from exc
+    err_console.print(f"Pilnvara / token {token.id} for {iri.value}; saglabājiet to, tā netiks rādīta vēlreiz / keep it safe, it is not shown again:")
+    sys.stdout.write(secret + "\n")
+
+
+@token_app.command("list")
+def token_list(
+    tokens: Optional[str] = typer.Option(None, "--tokens", help=TOKENS_HELP),
+) -> None:
+    """Parāda pilnvaras (bez noslēpumiem). / List the tokens (never their secrets).
+
+    Example: virsis token list
+    """
+    from .tokens import TokenError
+
+    try:
+        found = _token_file(tokens).tokens()
+    except TokenError as exc:
+        raise fail(str(exc)) from exc
+    table = Table("id", "iestāde / institution", "apraksts / label", "izveidota / created", "atsaukta / revoked", title="Pilnvaras / Tokens", title_justify="left")
+    for t in found:
+        table.add_row(t.id, _shown(ox.NamedNode(t.organisation)), t.label, t.created, t.revoked or "")
+    console.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token_id: str = typer.Argument(..., metavar="ID", help="Pilnvaras id / the token's id (virsis token list)."),
+    tokens: Optional[str] = typer.Option(None, "--tokens", help=TOKENS_HELP),
+) -> None:
+    """Atsauc pilnvaru. / Revoke a token: it stops working at once.
+
+    Example: virsis token revoke t-1a2b3c4d
+    """
+    from .tokens import TokenError
+
+    try:
+        token = _token_file(tokens).revoke(token_id)
+    except (TokenError, OSError) as exc:
+        raise fail(str(exc)) from exc
+    console.print(f"atsaukta / revoked: {token.id} ({token.revoked})")
 
 
 @ontology_app.command("check")

@@ -189,9 +189,34 @@ def bind(query: NamedQuery, values: dict[str, str], store: Store) -> Bindings:
         found = store.existing(set(records.values()))
         for name, term in records.items():
             if term not in found:
-                _, lv, en = RECORD_TYPES[query.param(name).type]
-                raise QueryError(f"{lv} {values[name]!r} reģistrā nav / there is no {en} {values[name]!r} in the register ({term.value})")
+                raise QueryError(missing(query.param(name).type, values[name], term))
     return bindings
+
+
+def missing(kind: str, value: str, iri: ox.NamedNode) -> str:
+    """The message for a record of ``kind`` that the register does not hold."""
+    _, lv, en = RECORD_TYPES[kind]
+    return f"{lv} {value!r} reģistrā nav / there is no {en} {value!r} in the register ({iri.value})"
+
+
+def record_iri(kind: str, value: str, where: str) -> ox.NamedNode:
+    """The IRI of the record of ``kind`` written as ``value``: an identifier from the templates or a full IRI.
+
+    ``where`` names the option in the :class:`QueryError` raised for anything else.
+    """
+    if IDENTIFIER.fullmatch(value):
+        return ox.NamedNode(f"{base_iri()}id/{RECORD_TYPES[kind][0]}/{value}")
+    return _iri(value, where, "an identifier (letters, digits, '.', '_', '-') or a full IRI")
+
+
+def _iri(value: str, where: str, expected: str) -> ox.NamedNode:
+    parts = urlsplit(value)
+    if parts.scheme in ("http", "https", "urn") and (parts.netloc or parts.scheme == "urn"):
+        try:
+            return ox.NamedNode(value)
+        except ValueError:
+            pass
+    raise QueryError(f"{where}: expected {expected}")
 
 
 def _term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
@@ -202,16 +227,9 @@ def _term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
         return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
     if param.type == "string":
         return ox.Literal(value)
-    if param.type in RECORD_TYPES and IDENTIFIER.fullmatch(value):
-        return ox.NamedNode(f"{base_iri()}id/{RECORD_TYPES[param.type][0]}/{value}")
-    parts = urlsplit(value)
-    if parts.scheme in ("http", "https", "urn") and (parts.netloc or parts.scheme == "urn"):
-        try:
-            return ox.NamedNode(value)
-        except ValueError:
-            pass
-    expected = "an identifier (letters, digits, '.', '_', '-') or a full IRI" if param.type in RECORD_TYPES else "a full IRI"
-    raise QueryError(f"{where}: expected {expected}")
+    if param.type in RECORD_TYPES:
+        return record_iri(param.type, value, where)
+    return _iri(value, where, "a full IRI")
 
 
 def prepared(query: NamedQuery, bindings: Bindings) -> str:

@@ -59,8 +59,15 @@ ENDPOINT_USER = Setting("VIRSIS_ENDPOINT_USER", "", "User name for the remote en
 
 ENDPOINT_PASSWORD = Setting("VIRSIS_ENDPOINT_PASSWORD", "", "Password for the remote endpoint.")
 
+TOKENS_FILE = Setting(
+    "VIRSIS_TOKENS",
+    "virsis-tokens.json",
+    "File of the write tokens (their SHA-256 digests, institutions and labels; never the "
+    "secrets), kept apart from the published register; `--tokens FILE` overrides it.",
+)
+
 SETTINGS: tuple[Setting, ...] = (
-    BASE_IRI, STORE_PATH, ENDPOINT, UPDATE_ENDPOINT, GRAPH_STORE, ENDPOINT_USER, ENDPOINT_PASSWORD,
+    BASE_IRI, STORE_PATH, ENDPOINT, UPDATE_ENDPOINT, GRAPH_STORE, ENDPOINT_USER, ENDPOINT_PASSWORD, TOKENS_FILE,
 )
 
 
