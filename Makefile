@@ -11,9 +11,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
-## The main job: load the example registry and print its summary.
+## The main job: serve the example registry (embedded store) at http://127.0.0.1:8000/.
 run: $(STAMP)
-	$(BIN)/virsis summary
+	$(BIN)/virsis serve --examples
 
 ## The whole test suite, slow tests included (what CI runs).
 test: $(STAMP)

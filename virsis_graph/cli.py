@@ -439,6 +439,40 @@ def queries_(
     console.print(table)
 
 
+@app.command()
+def serve(
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
+    examples: bool = typer.Option(False, "--examples", help="Pasniedz ilustratīvo piemēru reģistru (atmiņā) / serve the illustrative example registry, in memory."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Adrese / address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Ports / port to listen on."),
+) -> None:
+    """Pasniedz reģistru tīmeklī. / Serve the register on the web as linked open data.
+
+    Every record answers at /id/{kind}/{identifier} in HTML, Turtle, JSON-LD,
+    N-Triples and RDF/XML (by Accept, or .html .ttl .jsonld .nt .rdf), without
+    personal data. This part of the site is read-only.
+
+    Example: virsis serve --examples --port 8000
+    """
+    import uvicorn
+
+    from .web.app import create_app
+
+    if examples and (store or endpoint):
+        raise fail("--examples serves the example registry: give it without --store or --endpoint")
+    with opened(":memory:" if examples else store, endpoint) as s:
+        try:
+            if examples:
+                initialise(s)
+                apply_plan(s, plan_import(s, resources.example_files()))
+            web = create_app(s)
+        except RegisterError as exc:
+            raise fail(str(exc)) from exc
+        err_console.print(f"VIRSIS: http://{host}:{port}/ ({s.description})")
+        uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
 CHAIN_FORMATS = ("tree", "json", "dot", "mermaid")
 
 

@@ -1,0 +1,178 @@
+"""Linked data: every record at /id/{kind}/{identifier}, negotiated, cacheable, without personal data."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from conftest import rid
+from fastapi.testclient import TestClient
+from rdflib import Graph
+from typer.testing import CliRunner
+
+from virsis_graph import resources
+from virsis_graph.cli import app as cli
+from virsis_graph.web.app import create_app
+from virsis_graph.web.negotiation import negotiate
+
+FOAF_MBOX = "http://xmlns.com/foaf/0.1/mbox"
+
+
+@pytest.fixture(scope="module")
+def client(example_store) -> TestClient:
+    return TestClient(create_app(example_store))
+
+
+def triples_of(body: bytes, fmt: ox.RdfFormat) -> set[ox.Triple]:
+    return {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=fmt)}
+
+
+# ---------------------------------------------------------------------------
+# Content negotiation
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("accept", "offers", "expected"), [
+    (None, ["text/turtle", "text/html"], "text/turtle"),
+    ("*/*", ["text/turtle", "text/html"], "text/turtle"),
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", ["text/turtle", "text/html"], "text/html"),
+    ("application/ld+json;q=0.5, text/turtle;q=0.4", ["text/turtle", "application/ld+json"], "application/ld+json"),
+    ("text/*;q=0.3, text/html;q=0", ["text/html", "text/turtle"], "text/turtle"),
+    ("image/png", ["text/turtle", "text/html"], None),
+    ("text/turtle;q=nonsense, text/html", ["text/turtle", "text/html"], "text/html"),
+])
+def test_negotiate(accept, offers, expected):
+    assert negotiate(accept, offers) == expected
+
+
+def test_a_record_answers_in_the_format_asked_for(client, example_store):
+    expected = set(example_store.describe([ox.NamedNode(rid("need/n-01"))]))
+    for accept, fmt, extension in [
+        ("text/turtle", ox.RdfFormat.TURTLE, "ttl"), ("application/n-triples", ox.RdfFormat.N_TRIPLES, "nt"),
+        ("application/rdf+xml", ox.RdfFormat.RDF_XML, "rdf"), ("application/ld+json", ox.RdfFormat.JSON_LD, "jsonld"),
+    ]:
+        r = client.get("/id/need/n-01", headers={"Accept": accept})
+        assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
+        assert r.headers["vary"] == "Accept" and r.headers["content-location"] == f"/id/need/n-01.{extension}"
+        assert triples_of(r.content, fmt) == expected
+        direct = client.get(f"/id/need/n-01.{extension}")
+        assert direct.content == r.content and "content-location" not in direct.headers
+
+
+def test_curl_gets_turtle_and_a_browser_gets_html_in_its_language(client):
+    assert client.get("/id/need/n-01", headers={"Accept": "*/*"}).headers["content-type"].startswith("text/turtle")
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    page = client.get("/id/need/n-01", headers=browser)
+    assert page.headers["content-type"].startswith("text/html") and '<html lang="lv">' in page.text
+    assert "<h1>Valsts apmaksāta grūtniecības aprūpe</h1>" in page.text
+    english = client.get("/id/need/n-01?lang=en", headers=browser)
+    assert '<html lang="en">' in english.text and "<h1>State-funded pregnancy care</h1>" in english.text
+    assert 'href="/id/life-situation/ls-01?lang=en"' in english.text  # links stay on the site, in the language
+
+
+def test_link_header_names_every_alternate(client):
+    link = client.get("/id/service/s-01.ttl").headers["link"]
+    assert set(re.findall(r'</id/service/s-01\.(\w+)>; rel="alternate"', link)) == {"ttl", "html", "jsonld", "nt", "rdf"}
+
+
+def test_etag_gives_304(client):
+    first = client.get("/id/service/s-01", headers={"Accept": "text/turtle"})
+    etag = first.headers["etag"]
+    again = client.get("/id/service/s-01", headers={"Accept": "text/turtle", "If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    other = client.get("/id/service/s-01", headers={"Accept": "application/n-triples", "If-None-Match": etag})
+    assert other.status_code == 200 and other.headers["etag"] != etag
+
+
+@pytest.mark.parametrize("path", ["/id/service/s-999", "/id/service/s-01.xyz", "/id/Service/s-01", "/id/service/..", "/id/nothing/x"])
+def test_unknown_records_are_404(client, path):
+    r = client.get(path)
+    assert r.status_code == 404 and "not found" in r.text
+    html = client.get(path, headers={"Accept": "text/html"})
+    assert html.status_code == 404 and "<h1>Nav atrasts</h1>" in html.text
+
+
+def test_nothing_acceptable_is_406(client):
+    r = client.get("/id/service/s-01", headers={"Accept": "image/png"})
+    assert r.status_code == 406 and "text/turtle" in r.text
+
+
+def test_home_page_counts_the_register(client):
+    page = client.get("/", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and '<html lang="lv">' in page.text
+    # data/examples/README.md: 9 life situations, 46 needs, 51 services, 37 resources.
+    for name, count in (("Dzīves situācija", 9), ("Vajadzība", 46), ("Pakalpojums", 51), ("Resurss", 37)):
+        assert f"<td>{name}</td><td>{count}</td>" in page.text
+
+
+# ---------------------------------------------------------------------------
+# Personal data stays private
+# ---------------------------------------------------------------------------
+
+
+def personal_values() -> list[str]:
+    """Every e-mail address the example people have (people.ttl), in the forms it could leak in."""
+    g = Graph().parse(str(next(p for p in resources.example_files() if p.name == "people.ttl")), publicID="https://data.virsis.gov.lv/")
+    boxes = [str(o) for o in g.objects(None, g.namespace_manager.expand_curie("foaf:mbox"))]
+    assert len(boxes) >= 30
+    return boxes + [b.removeprefix("mailto:") for b in boxes]
+
+
+def test_no_public_route_shows_personal_data(client, example_store):
+    secrets = personal_values()
+    base = rid("")
+    records = sorted({q.subject.value for q in example_store.quads() if q.subject.value.startswith(base)})
+    assert len(records) > 500
+    pages = ["/", "/?lang=en"] + [f"/{iri[len(rid('').rsplit('id/', 1)[0]):]}" for iri in records]
+    for path in pages:
+        for suffix in ("", ".nt") if path.startswith("/id/") else ("",):
+            r = client.get(path + suffix, headers={"Accept": "text/html"})
+            assert r.status_code == 200, path
+            assert not any(s in r.text for s in secrets), path + suffix
+            assert FOAF_MBOX not in r.text and "mbox" not in r.text, path + suffix
+
+
+def test_a_person_is_shown_by_name_and_institution_only(client):
+    triples = triples_of(client.get("/id/person/p-01.nt").content, ox.RdfFormat.N_TRIPLES)
+    assert {t.predicate.value for t in triples} == {
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://purl.org/dc/terms/identifier",
+        "http://purl.org/dc/terms/title", "http://www.w3.org/ns/org#memberOf", "http://xmlns.com/foaf/0.1/name",
+    }
+
+
+# ---------------------------------------------------------------------------
+# virsis serve
+# ---------------------------------------------------------------------------
+
+
+def test_serve_refuses_examples_with_a_store(tmp_path):
+    result = CliRunner().invoke(cli, ["serve", "--examples", "--store", str(tmp_path / "s")])
+    assert result.exit_code == 2 and "--examples" in result.output
+
+
+@pytest.mark.slow
+def test_serve_runs_the_site(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "virsis_graph", "serve", "--examples", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/id/service/s-01", headers={"Accept": "text/turtle"})
+                break
+            except httpx.ConnectError:
+                assert server.poll() is None, server.stderr.read().decode()
+                assert time.monotonic() < deadline, "virsis serve did not start in 60 s"
+                time.sleep(0.2)
+        assert r.status_code == 200 and "s-01" in r.text
+    finally:
+        server.terminate()
+        server.wait(10)

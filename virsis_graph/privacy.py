@@ -1,0 +1,40 @@
+"""What of a register may be published: people appear by name and role only.
+
+Public pages, dumps and the public SPARQL endpoint show a person's name, the
+institution they work in and the roles they hold, never their e-mail, telephone
+or anything else; an institution's or a service's contact point is
+organisational and public. The rule is a whitelist, so a property added later
+stays private until someone decides otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+PERSON = "http://xmlns.com/foaf/0.1/Person"
+PUBLIC_PERSON_PROPERTIES = frozenset({
+    RDF_TYPE,
+    "http://xmlns.com/foaf/0.1/name",
+    "http://purl.org/dc/terms/title",
+    "http://purl.org/dc/terms/identifier",
+    "http://www.w3.org/ns/org#memberOf",
+})
+"""What is published of a person (foaf:Person): who they are and where they work."""
+
+
+def people(triples: Iterable[ox.Triple]) -> set[ox.NamedNode | ox.BlankNode]:
+    """The subjects typed foaf:Person among ``triples``."""
+    return {t.subject for t in triples if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode) and t.object.value == PERSON}
+
+
+def public(triples: list[ox.Triple], persons: set | None = None) -> list[ox.Triple]:
+    """``triples`` without the personal data of the people among their subjects.
+
+    ``persons`` are the subjects known to be people (from elsewhere in the
+    register); the people typed in ``triples`` themselves are always included.
+    """
+    private = people(triples) | set(persons or ())
+    return [t for t in triples if t.subject not in private or t.predicate.value in PUBLIC_PERSON_PROPERTIES]

@@ -1,0 +1,100 @@
+"""Assembles the web application that ``virsis serve`` runs.
+
+One module per view (``linked_data.py`` ...); this one wires them to a store,
+the jinja2 templates in ``templates/`` and the labels of the model.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from .. import __version__
+from ..importing import ONTOLOGY_GRAPH, VOCABULARIES_GRAPH
+from ..settings import base_iri
+from ..store import Store
+from ..summary import summarise
+from . import linked_data
+from .negotiation import negotiate
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+LANGUAGES = ("lv", "en")
+TITLES = ("http://purl.org/dc/terms/title", "http://xmlns.com/foaf/0.1/name")
+
+
+def model_labels(store: Store) -> dict[str, dict[str, str]]:
+    """``{IRI: {"lv": label, "en": label}}`` for the model's classes, properties and concepts."""
+    labels: dict[str, dict[str, str]] = {}
+    sparql = (
+        "SELECT ?s ?label WHERE { VALUES ?g { <%s> <%s> } GRAPH ?g { ?s <http://www.w3.org/2000/01/rdf-schema#label>"
+        "|<http://www.w3.org/2004/02/skos/core#prefLabel> ?label } }" % (ONTOLOGY_GRAPH, VOCABULARIES_GRAPH)
+    )
+    for row in store.query(sparql):
+        label = row["label"]
+        if isinstance(label, ox.Literal) and label.language in LANGUAGES:
+            labels.setdefault(row["s"].value, {}).setdefault(label.language, label.value)
+    return labels
+
+
+def create_app(store: Store) -> FastAPI:
+    """The web application serving ``store`` (the caller keeps it open while the app runs)."""
+    app = FastAPI(title="VIRSIS graph", version=__version__, docs_url=None, redoc_url=None)
+    app.state.store = store
+    app.state.labels = model_labels(store)
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+    records = base_iri() + "id/"
+
+    def language(request: Request) -> str:
+        wanted = request.query_params.get("lang", "lv")
+        return wanted if wanted in LANGUAGES else "lv"
+
+    def render(template: str, request: Request, **context) -> str:
+        lang = language(request)
+
+        def label(iri: str) -> str:
+            found = app.state.labels.get(iri, {})
+            return found.get(lang) or found.get("lv") or iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+        def local(term) -> str | None:
+            """The site's own path for a record IRI, else None."""
+            value = getattr(term, "value", "")
+            return "/" + value[len(base_iri()):] if isinstance(term, ox.NamedNode) and value.startswith(records) else None
+
+        def title(triples, fallback: str) -> str:
+            """The record's title (or a person's name) in the page's language, else in Latvian."""
+            names = [t.object for t in triples if t.predicate.value in TITLES and isinstance(t.object, ox.Literal)]
+            for wanted in (lang, "lv", ""):
+                for name in names:
+                    if name.language == wanted or (wanted == "" and not name.language):
+                        return name.value
+            return fallback
+
+        other = "en" if lang == "lv" else "lv"
+        return env.get_template(template).render(
+            request=request, lang=lang, other=other, label=label, local=local, title=title,
+            is_iri=lambda term: isinstance(term, ox.NamedNode), version=__version__, **context
+        )
+
+    def not_found(request: Request, path: str) -> Response:
+        if negotiate(request.headers.get("accept"), ["text/plain", "text/html"]) == "text/html":
+            return HTMLResponse(render("404.html", request, path=path), status_code=404)
+        return PlainTextResponse(f"404: nav atrasts / not found: {path}\n", status_code=404)
+
+    app.state.render = render
+    app.state.not_found = not_found
+
+    @app.exception_handler(404)
+    def any_not_found(request: Request, exc: Exception) -> Response:
+        return not_found(request, request.url.path)
+
+    @app.get("/", response_class=HTMLResponse)
+    def home(request: Request) -> str:
+        """The home page: what the register holds."""
+        return render("home.html", request, summary=summarise(store))
+
+    app.include_router(linked_data.router)
+    return app
