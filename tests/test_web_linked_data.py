@@ -176,3 +176,35 @@ def test_serve_runs_the_site(tmp_path):
     finally:
         server.terminate()
         server.wait(10)
+
+
+# ---------------------------------------------------------------------------
+# schema.org for search engines
+# ---------------------------------------------------------------------------
+
+
+def embedded_json_ld(html: str) -> list[dict]:
+    import json
+
+    return [json.loads(block) for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, flags=re.S)]
+
+
+def test_a_service_page_embeds_a_government_service(client):
+    # s-09 (services.ttl): registering a limited liability company, competent
+    # authority ur, homepage https://www.ur.example.lv/pakalpojumi/s-09, channels
+    # e-service, in person and post.
+    [data] = embedded_json_ld(client.get("/id/service/s-09?lang=en", headers={"Accept": "text/html"}).text)
+    assert (data["@type"], data["@id"], data["name"]) == ("GovernmentService", rid("service/s-09"), "Registering a limited liability company")
+    assert data["url"] == "https://www.ur.example.lv/pakalpojumi/s-09"
+    assert data["provider"]["@id"] == rid("organisation/ur") and data["provider"]["name"] == "Register of Enterprises of the Republic of Latvia"
+    assert {c["name"] for c in data["availableChannel"]} == {"E-service", "In person", "Post"}
+    [lv] = embedded_json_ld(client.get("/id/service/s-09", headers={"Accept": "text/html"}).text)
+    assert lv["name"] == "Sabiedrības ar ierobežotu atbildību reģistrācija komercreģistrā"
+    assert embedded_json_ld(client.get("/id/need/n-09", headers={"Accept": "text/html"}).text) == []
+
+
+def test_embedded_json_cannot_close_its_script():
+    from virsis_graph.web.schema_org import script_json
+
+    text = script_json({"name": "</script><script>alert(1)</script>"})
+    assert "</script" not in text and "<\\/script>" in text

@@ -28,6 +28,7 @@ from ..records import IDENTIFIER
 from ..settings import base_iri
 from ..store import Store
 from .negotiation import negotiate
+from .schema_org import government_service, script_json
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,12 @@ def _split(kind: str, name: str, store: Store) -> tuple[ox.NamedNode, Format | N
     return None
 
 
+def schema_org(store: Store, iri: ox.NamedNode, triples: list[ox.Triple], lang: str, label) -> str | None:
+    """The page's schema.org JSON-LD (services only), ready to embed."""
+    data = government_service(store, iri, triples, lang, label)
+    return script_json(data) if data else None
+
+
 @router.get("/id/{kind}/{name}", name="record")
 def record(kind: str, name: str, request: Request) -> Response:
     """A register record in the format the request asks for."""
@@ -93,7 +100,9 @@ def record(kind: str, name: str, request: Request) -> Response:
         fmt = BY_MEDIA_TYPE[chosen]
         headers["Content-Location"] = f"{path}.{fmt.extension}"
     if fmt.rdf is None:
-        body = request.app.state.render("record.html", request, iri=iri, kind=kind, identifier=identifier, triples=triples).encode("utf-8")
+        render = request.app.state.render
+        body = render("record.html", request, iri=iri, kind=kind, identifier=identifier, triples=triples,
+                      schema_org=lambda lang, label: schema_org(store, iri, triples, lang, label)).encode("utf-8")
         media_type = "text/html; charset=utf-8"
     else:
         prefixes = {**PREFIXES, "id": base_iri() + "id/"} if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
