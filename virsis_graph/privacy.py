@@ -9,7 +9,7 @@ stays private until someone decides otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -38,3 +38,28 @@ def public(triples: list[ox.Triple], persons: set | None = None) -> list[ox.Trip
     """
     private = people(triples) | set(persons or ())
     return [t for t in triples if t.subject not in private or t.predicate.value in PUBLIC_PERSON_PROPERTIES]
+
+
+CREATOR = "http://purl.org/dc/terms/creator"
+
+
+def public_quads(store) -> Iterator[ox.Quad]:
+    """Every quad of the register's data and provenance graphs that may be published.
+
+    Leaves out the model graphs (published with the ontology), the personal
+    data of people, and who ran each import (``dct:creator`` in the provenance
+    graph, a login name).
+    """
+    from .importing import MODEL_GRAPHS, provenance_graph
+
+    persons = {row["p"] for row in store.query(f"SELECT DISTINCT ?p WHERE {{ ?p <{RDF_TYPE}> <{PERSON}> }}")}
+    provenance = provenance_graph()
+    for graph in store.graphs():
+        if graph in MODEL_GRAPHS:
+            continue
+        for q in store.quads(graph):
+            if q.subject in persons and q.predicate.value not in PUBLIC_PERSON_PROPERTIES:
+                continue
+            if graph == provenance and q.predicate.value == CREATOR:
+                continue
+            yield q

@@ -18,7 +18,7 @@ from ..importing import ONTOLOGY_GRAPH, VOCABULARIES_GRAPH
 from ..settings import base_iri
 from ..store import Store
 from ..summary import summarise
-from . import linked_data
+from . import catalog, linked_data
 from .negotiation import negotiate
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -44,6 +44,7 @@ def create_app(store: Store) -> FastAPI:
     """The web application serving ``store`` (the caller keeps it open while the app runs)."""
     app = FastAPI(title="VIRSIS graph", version=__version__, docs_url=None, redoc_url=None)
     app.state.store = store
+    app.state.dumps = None
     app.state.labels = model_labels(store)
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
     records = base_iri() + "id/"
@@ -97,4 +98,5 @@ def create_app(store: Store) -> FastAPI:
         return render("home.html", request, summary=summarise(store))
 
     app.include_router(linked_data.router)
+    app.include_router(catalog.router)
     return app
