@@ -446,12 +446,17 @@ def serve(
     examples: bool = typer.Option(False, "--examples", help="Pasniedz ilustratīvo piemēru reģistru (atmiņā) / serve the illustrative example registry, in memory."),
     host: str = typer.Option("127.0.0.1", "--host", help="Adrese / address to listen on."),
     port: int = typer.Option(8000, "--port", help="Ports / port to listen on."),
+    query_timeout: float = typer.Option(30.0, "--query-timeout", help="SPARQL: sekundes vienam vaicājumam / seconds a query may run before it is stopped."),
+    max_rows: int = typer.Option(100_000, "--max-rows", help="SPARQL: lielākais rindu skaits atbildē / most rows (or triples) an answer may have."),
+    workers: int = typer.Option(2, "--workers", help="SPARQL: vaicājumi vienlaikus / queries running at once (one process each)."),
 ) -> None:
     """Pasniedz reģistru tīmeklī. / Serve the register on the web as linked open data.
 
     Every record answers at /id/{kind}/{identifier} in HTML, Turtle, JSON-LD,
     N-Triples and RDF/XML (by Accept, or .html .ttl .jsonld .nt .rdf), without
-    personal data. This part of the site is read-only.
+    personal data; /sparql is a SPARQL 1.1 endpoint over the public data, with
+    a time limit that stops the query, a row cap and a bound on queries at once;
+    /catalog, /.well-known/void and /dumps/ publish it for portals. Read-only.
 
     Example: virsis serve --examples --port 8000
     """
@@ -466,7 +471,7 @@ def serve(
             if examples:
                 initialise(s)
                 apply_plan(s, plan_import(s, resources.example_files()))
-            web = create_app(s)
+            web = create_app(s, query_limits={"timeout": query_timeout, "max_rows": max_rows, "workers": workers})
         except RegisterError as exc:
             raise fail(str(exc)) from exc
         err_console.print(f"VIRSIS: http://{host}:{port}/ ({s.description})")

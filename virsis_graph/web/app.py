@@ -6,10 +6,13 @@ the jinja2 templates in ``templates/`` and the labels of the model.
 
 from __future__ import annotations
 
+import threading
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
 from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -18,7 +21,8 @@ from ..importing import ONTOLOGY_GRAPH, VOCABULARIES_GRAPH
 from ..settings import base_iri
 from ..store import Store
 from ..summary import summarise
-from . import catalog, linked_data
+from . import catalog, linked_data, sparql
+from .query_pool import QueryPool
 from .negotiation import negotiate
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -40,9 +44,34 @@ def model_labels(store: Store) -> dict[str, dict[str, str]]:
     return labels
 
 
-def create_app(store: Store) -> FastAPI:
-    """The web application serving ``store`` (the caller keeps it open while the app runs)."""
-    app = FastAPI(title="VIRSIS graph", version=__version__, docs_url=None, redoc_url=None)
+def create_app(store: Store, *, query_limits: dict | None = None) -> FastAPI:
+    """The web application serving ``store`` (the caller keeps it open while the app runs).
+
+    ``query_limits`` are passed to the SPARQL endpoint's
+    :class:`~virsis_graph.web.query_pool.QueryPool` (``workers``, ``timeout``,
+    ``max_rows``, ``queue_wait``); the pool and its public mirror are made at the
+    first query and removed when the app shuts down.
+    """
+    pool: list[QueryPool] = []
+    pool_lock = threading.Lock()
+
+    def query_pool() -> QueryPool:
+        with pool_lock:
+            if not pool:
+                pool.append(QueryPool(store, **(query_limits or {})))
+            return pool[0]
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        with pool_lock:
+            for p in pool:
+                p.close()
+            pool.clear()
+
+    app = FastAPI(title="VIRSIS graph", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan)
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"], expose_headers=["ETag", "Link", "Content-Location"])
+    app.state.query_pool = query_pool
     app.state.store = store
     app.state.dumps = None
     app.state.labels = model_labels(store)
@@ -99,4 +128,5 @@ def create_app(store: Store) -> FastAPI:
 
     app.include_router(linked_data.router)
     app.include_router(catalog.router)
+    app.include_router(sparql.router)
     return app

@@ -1,0 +1,192 @@
+"""/sparql: the SPARQL 1.1 Protocol over the public register, with limits that hold."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+import time
+
+import pyoxigraph as ox
+import pytest
+from fastapi.testclient import TestClient
+from test_web_linked_data import personal_values
+
+from virsis_graph.web.app import create_app
+
+NEEDS = "SELECT ?s WHERE { ?s a <https://w3id.org/virsis/ontology#Need> } ORDER BY ?s"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.fixture(scope="module")
+def client(example_store):
+    with TestClient(create_app(example_store, query_limits={"workers": 2, "timeout": 20, "max_rows": 50_000})) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def tight(example_store):
+    """An endpoint with one worker, a 1.5 s limit, 100 rows and a short queue."""
+    with TestClient(create_app(example_store, query_limits={"workers": 1, "timeout": 1.5, "max_rows": 100, "queue_wait": 0.5})) as c:
+        yield c
+
+
+def needs(body: bytes) -> list[str]:
+    return [b["s"]["value"] for b in json.loads(body)["results"]["bindings"]]
+
+
+def test_get_post_form_and_post_query_give_the_same_answer(client):
+    by_get = client.get("/sparql", params={"query": NEEDS})
+    by_form = client.post("/sparql", data={"query": NEEDS})
+    by_body = client.post("/sparql", content=NEEDS, headers={"Content-Type": "application/sparql-query"})
+    assert by_get.status_code == by_form.status_code == by_body.status_code == 200
+    assert by_get.headers["content-type"].startswith("application/sparql-results+json")
+    assert needs(by_get.content) == needs(by_form.content) == needs(by_body.content)
+    assert len(needs(by_get.content)) == 46  # data/examples/README.md: 46 needs
+
+
+@pytest.mark.parametrize(("accept", "fmt", "media_type"), [
+    ("application/sparql-results+xml", None, "application/sparql-results+xml"),
+    ("text/csv", None, "text/csv"),
+    (None, "tsv", "text/tab-separated-values"),
+    (None, "json", "application/sparql-results+json"),
+])
+def test_select_result_formats(client, accept, fmt, media_type):
+    params = {"query": NEEDS, **({"format": fmt} if fmt else {})}
+    r = client.get("/sparql", params=params, headers={"Accept": accept} if accept else {})
+    assert r.status_code == 200 and r.headers["content-type"].startswith(media_type)
+    if media_type == "text/csv":
+        rows = list(csv.reader(io.StringIO(r.text)))
+        assert rows[0] == ["s"] and len(rows) == 47
+
+
+@pytest.mark.parametrize(("accept", "fmt"), [
+    ("text/turtle", ox.RdfFormat.TURTLE), ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+    ("application/ld+json", ox.RdfFormat.JSON_LD), ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+])
+def test_construct_formats(client, accept, fmt):
+    query = "CONSTRUCT { ?s a ?c } WHERE { ?s a ?c FILTER(?c = <https://w3id.org/virsis/ontology#Need>) }"
+    r = client.get("/sparql", params={"query": query}, headers={"Accept": accept})
+    assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
+    assert len(list(ox.parse(r.content, format=fmt))) == 46
+
+
+def test_default_and_named_graph_uris(client):
+    services = "https://data.virsis.gov.lv/graph/source/services.ttl"
+    needs_graph = "https://data.virsis.gov.lv/graph/source/life-situations.ttl"
+    assert needs(client.get("/sparql", params={"query": NEEDS, "default-graph-uri": services}).content) == []
+    assert len(needs(client.get("/sparql", params={"query": NEEDS, "default-graph-uri": needs_graph}).content)) == 46
+    query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    r = client.get("/sparql", params={"query": query, "named-graph-uri": services})
+    assert [b["g"]["value"] for b in r.json()["results"]["bindings"]] == [services]
+
+
+def test_the_public_endpoint_holds_no_personal_data(client):
+    assert client.post("/sparql", data={"query": "ASK { ?p <http://xmlns.com/foaf/0.1/mbox> ?m }"}).json()["boolean"] is False
+    everything = client.get("/sparql", params={"query": "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"}, headers={"Accept": "application/n-triples"})
+    assert everything.status_code == 200
+    assert not any(value in everything.text for value in personal_values())
+    described = client.get("/sparql", params={"query": "DESCRIBE <https://data.virsis.gov.lv/id/person/p-01>"}, headers={"Accept": "application/n-triples"})
+    assert "Anna Bērziņa" in described.text and "mailto:" not in described.text
+
+
+def test_updates_are_refused(client):
+    assert client.post("/sparql", data={"update": "DROP ALL"}).status_code == 403
+    assert client.post("/sparql", content="DROP ALL", headers={"Content-Type": "application/sparql-update"}).status_code == 403
+    assert len(needs(client.get("/sparql", params={"query": NEEDS}).content)) == 46
+
+
+def test_bad_queries_say_why(client):
+    r = client.get("/sparql", params={"query": "SELECT WHERE {"})
+    assert r.status_code == 400 and "not valid SPARQL" in r.text
+    r = client.get("/sparql", params={"query": "DELETE WHERE { ?s ?p ?o }"})
+    assert r.status_code == 400 and "not a SPARQL query" in r.text
+    html = client.get("/sparql", params={"query": "SELECT WHERE {"}, headers={"Accept": "text/html"})
+    assert html.status_code == 400 and 'role="alert"' in html.text and "SELECT WHERE {" in html.text
+    assert client.post("/sparql", content="x", headers={"Content-Type": "text/plain"}).status_code == 415
+
+
+def test_service_description_and_the_form(client):
+    sd = client.get("/sparql", headers={"Accept": "text/turtle"})
+    triples = list(ox.parse(sd.content, format=ox.RdfFormat.TURTLE))
+    assert any(t.object.value == "http://www.w3.org/ns/sparql-service-description#SPARQL11Query" for t in triples)
+    form = client.get("/sparql", headers={"Accept": "text/html"})
+    assert '<textarea id="query" name="query"' in form.text and "impact-of-resource" in form.text
+    example = client.get("/sparql", params={"example": "unmet-needs"}, headers={"Accept": "text/html"})
+    assert "# title: Neapmierinātas vajadzības" in example.text
+    table = client.get("/sparql", params={"query": NEEDS + " LIMIT 2"}, headers={"Accept": "text/html"})
+    assert table.text.count("<td>https://data.virsis.gov.lv/id/need/") == 2
+
+
+def test_cors(client):
+    r = client.get("/sparql", params={"query": NEEDS}, headers={"Origin": "https://example.org"})
+    assert r.headers["access-control-allow-origin"] == "*"
+    pre = client.options("/sparql", headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST"})
+    assert pre.status_code == 200 and "POST" in pre.headers["access-control-allow-methods"]
+
+
+# ---------------------------------------------------------------------------
+# Limits
+# ---------------------------------------------------------------------------
+
+
+def test_a_query_over_time_is_stopped_and_its_worker_replaced(tight):
+    pool = tight.app.state.query_pool()
+    before = pool.worker_pids()
+    started = time.monotonic()
+    r = tight.get("/sparql", params={"query": SLOW})
+    assert r.status_code == 503 and "longer than 1.5 s and was stopped" in r.text
+    assert time.monotonic() - started < 10
+    after = pool.worker_pids()
+    assert after != before and pool.killed >= 1  # the process doing the work is gone
+    assert tight.get("/sparql", params={"query": NEEDS + " LIMIT 3"}).status_code == 200
+
+
+def test_too_many_rows_is_an_error_not_a_silent_cut(tight):
+    r = tight.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert r.status_code == 400 and "more than 100 rows" in r.text
+    assert tight.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 100"}).status_code == 200
+
+
+def test_a_large_body_is_refused(tight):
+    r = tight.post("/sparql", content="#" * 200_000, headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 413
+
+
+def test_queries_at_once_are_bounded(tight):
+    slow: list = []
+    worker = threading.Thread(target=lambda: slow.append(tight.get("/sparql", params={"query": SLOW})))
+    worker.start()
+    time.sleep(0.3)  # the slow query now holds the only worker
+    busy = tight.get("/sparql", params={"query": NEEDS})
+    worker.join()
+    assert busy.status_code == 503 and "busy" in busy.text
+    assert slow[0].status_code == 503
+
+
+# ---------------------------------------------------------------------------
+# Named queries as REST
+# ---------------------------------------------------------------------------
+
+
+def test_named_queries_by_url(client):
+    listed = client.get("/queries", headers={"Accept": "application/json"}).json()
+    assert {"unmet-needs", "impact-of-resource"} <= {q["name"] for q in listed}
+    # test_queries.py: the unmet needs of ls-08 are n-40 and n-42.
+    r = client.get("/queries/unmet-needs", params={"life_situation": "ls-08"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/sparql-results+json")
+    assert sorted(b["need"]["value"].rsplit("/", 1)[1] for b in r.json()["results"]["bindings"]) == ["n-40", "n-42"]
+    as_csv = client.get("/queries/unmet-needs", params={"life_situation": "ls-08", "format": "csv"})
+    assert as_csv.headers["content-type"].startswith("text/csv") and len(as_csv.text.strip().splitlines()) == 3
+    page = client.get("/queries/unmet-needs", params={"life_situation": "ls-08", "lang": "en"}, headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "need/n-40" in page.text and "need/n-42" in page.text
+    assert page.text.count("<tr>") == 3  # the header and two rows
+
+
+def test_named_query_errors(client):
+    assert client.get("/queries/no-such-query").status_code == 404
+    r = client.get("/queries/impact-of-resource", params={"resource": "r-404"})
+    assert r.status_code == 400 and "no resource 'r-404'" in r.text
+    r = client.get("/queries/impact-of-resource", params={"colour": "red"})
+    assert r.status_code == 400 and "has no parameter 'colour'" in r.text
