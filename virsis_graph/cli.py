@@ -472,6 +472,8 @@ def serve(
                 initialise(s)
                 apply_plan(s, plan_import(s, resources.example_files()))
             web = create_app(s, query_limits={"timeout": query_timeout, "max_rows": max_rows, "workers": workers})
+            err_console.print("SPARQL: publiskās kopijas veidošana / making the public mirror ...")
+            web.state.query_pool()  # before listening, so that the first query does not wait for it
         except RegisterError as exc:
             raise fail(str(exc)) from exc
         err_console.print(f"VIRSIS: http://{host}:{port}/ ({s.description})")

@@ -64,6 +64,9 @@ def _solutions_answer(result, media_type: str | None, max_rows: int, again) -> A
         fmt = RESULT_FORMATS.get(media_type or "", ox.QueryResultsFormat.JSON)
         return Answer(200, result.serialize(format=fmt), media_type or "application/sparql-results+json")
     if isinstance(result, ox.QuerySolutions):
+        # Counted first and only then serialised (by running the query again):
+        # pyoxigraph serialises a whole result or nothing, and a refused answer
+        # should cost no more than max_rows rows.
         rows = 0
         for _ in result:
             rows += 1
