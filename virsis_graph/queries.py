@@ -85,12 +85,17 @@ class NamedQuery:
     @property
     def columns(self) -> list[str]:
         """The variables a SELECT query projects, in order (parsed with rdflib's SPARQL parser)."""
-        from rdflib.plugins.sparql import prepareQuery
-
-        return [str(v) for v in prepareQuery(self.text).algebra.get("PV", [])]
+        return list(_projection(self.text))
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
+
+
+@cache
+def _projection(text: str) -> tuple[str, ...]:
+    from rdflib.plugins.sparql import prepareQuery
+
+    return tuple(str(v) for v in prepareQuery(text).algebra.get("PV", []))
 
 
 _FIELD = re.compile(r"#\s*(title|description|param):\s*(.*)")

@@ -21,7 +21,7 @@ from ..importing import ONTOLOGY_GRAPH, VOCABULARIES_GRAPH
 from ..settings import base_iri
 from ..store import Store
 from ..summary import summarise
-from . import catalog, linked_data, sparql
+from . import catalog, catalogues, linked_data, sparql
 from .query_pool import QueryPool
 from .negotiation import negotiate
 
@@ -115,6 +115,7 @@ def create_app(store: Store, *, query_limits: dict | None = None) -> FastAPI:
         return PlainTextResponse(f"404: nav atrasts / not found: {path}\n", status_code=404)
 
     app.state.render = render
+    app.state.language = language
     app.state.not_found = not_found
 
     @app.exception_handler(404)
@@ -129,4 +130,5 @@ def create_app(store: Store, *, query_limits: dict | None = None) -> FastAPI:
     app.include_router(linked_data.router)
     app.include_router(catalog.router)
     app.include_router(sparql.router)
+    app.include_router(catalogues.router)
     return app

@@ -1,0 +1,60 @@
+"""Pages for people: life situations and the three service catalogues (from the named queries)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from virsis_graph.web.app import create_app
+
+HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture(scope="module")
+def client(example_store) -> TestClient:
+    return TestClient(create_app(example_store))
+
+
+def test_life_situations_are_listed_with_their_needs(client):
+    # life-situations.ttl: 9 life situations; ls-01 has 8 needs, ls-07 2.
+    page = client.get("/life-situations", headers=HTML).text
+    links = re.findall(r'href="/life-situations/(ls-\d+)\?lang=lv">', page)
+    assert len(links) == 9
+    assert re.search(r"ls-07\?lang=lv\">Pensionēšanās</a> — 2 vajadzības", page)
+    assert "— 8 vajadzības" in page
+
+
+def test_a_life_situation_shows_each_need_and_its_services(client):
+    # ls-07: n-32 met by s-31, n-33 by s-32 (services.ttl).
+    page = client.get("/life-situations/ls-07?lang=en", headers=HTML).text
+    assert "<h1>Retirement</h1>" in page
+    sections = page.split("<section>")[1:]
+    assert len(sections) == 2
+    assert "/id/need/n-32" in sections[0] and "/id/service/s-31" in sections[0]
+    assert "/id/need/n-33" in sections[1] and "/id/service/s-32" in sections[1]
+    # ls-04: n-21 is met only by s-37, which is being planned.
+    assert "(planning)" in client.get("/life-situations/ls-04", headers=HTML).text
+    assert client.get("/life-situations/ls-99", headers=HTML).status_code == 404
+
+
+def test_the_business_catalogue_says_how_to_request_each_service(client):
+    page = client.get("/catalogue/business", headers=HTML).text
+    articles = page.split("<article>")[1:]
+    assert len(articles) == 6  # services.ttl publishes 6 services in Business.gov.lv
+    [s09] = [a for a in articles if "/id/service/s-09?" in a]
+    assert "Komerclikums" in s09 and "https://www.ur.example.lv/pakalpojumi/s-09" in s09 and "pasts@ur.example.lv" in s09
+    assert "P3D" in s09
+
+
+def test_catalogues_page(client):
+    # 34 services in Latvija.gov.lv: 25 on the first page, 9 on the second.
+    first = client.get("/catalogue/public", headers=HTML).text
+    second = client.get("/catalogue/public?page=2", headers=HTML).text
+    assert first.count("<article>") == 25 and second.count("<article>") == 9
+    assert 'rel="next"' in first and 'rel="prev"' in second
+    assert client.get("/catalogue/public?page=x", headers=HTML).text.count("<article>") == 25
+    assert client.get("/catalogue/public?page=99", headers=HTML).text.count("<article>") == 9
+    assert client.get("/catalogue/nothing", headers=HTML).status_code == 404
+    assert client.get("/catalogue/inter-institutional", headers=HTML).text.count("<article>") == 11
