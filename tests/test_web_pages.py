@@ -58,3 +58,42 @@ def test_catalogues_page(client):
     assert client.get("/catalogue/public?page=99", headers=HTML).text.count("<article>") == 9
     assert client.get("/catalogue/nothing", headers=HTML).status_code == 404
     assert client.get("/catalogue/inter-institutional", headers=HTML).text.count("<article>") == 11
+
+
+# ---------------------------------------------------------------------------
+# Search
+# ---------------------------------------------------------------------------
+
+
+def found(page: str) -> list[str]:
+    return re.findall(r'href="/id/service/(s-\d+)\?', page)
+
+
+def test_search_ignores_diacritics_and_case(client):
+    # services.ttl: "bērns" occurs in the descriptions of s-05 and s-24 only.
+    assert found(client.get("/search", params={"q": "berns"}).text) == ["s-05", "s-24"]
+    assert found(client.get("/search", params={"q": "BĒRNS"}).text) == ["s-05", "s-24"]
+    # Every word must match the start of a word: "berna pabal" needs both.
+    both = set(found(client.get("/search", params={"q": "berna pabal"}).text))
+    assert both <= set(found(client.get("/search", params={"q": "berna"}).text)) & set(found(client.get("/search", params={"q": "pabal"}).text))
+    assert "s-03" not in found(client.get("/search", params={"q": "berns"}).text)
+
+
+def test_search_facets_narrow_and_count(client, example_store):
+    page = client.get("/search", params={"q": "pabalsts"}).text
+    shown = int(re.search(r"Valsts sociālās apdrošināšanas aģentūra</a> \((\d+)\)", page).group(1))
+    vsaa = "https://data.virsis.gov.lv/id/organisation/vsaa"
+    narrowed = found(client.get("/search", params={"q": "pabalsts", "institution": vsaa}).text)
+    assert len(narrowed) == shown
+    authority = "http://data.europa.eu/m8g/hasCompetentAuthority"
+    for s in narrowed:
+        rows = example_store.select(f"SELECT ?o WHERE {{ <https://data.virsis.gov.lv/id/service/{s}> <{authority}> ?o }}")
+        assert [r["o"] for r in rows] == [vsaa]
+
+
+def test_search_pages_the_whole_register(client):
+    # 51 services: 20, 20 and 11 a page.
+    counts = [len(found(client.get("/search", params={"page": p}).text)) for p in (1, 2, 3)]
+    assert counts == [20, 20, 11]
+    assert 'rel="next"' in client.get("/search").text
+    assert found(client.get("/search", params={"q": "zzzz-nothing"}).text) == []

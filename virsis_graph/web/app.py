@@ -21,7 +21,7 @@ from ..importing import ONTOLOGY_GRAPH, VOCABULARIES_GRAPH
 from ..settings import base_iri
 from ..store import Store
 from ..summary import summarise
-from . import catalog, catalogues, linked_data, sparql
+from . import catalog, catalogues, linked_data, search, sparql
 from .query_pool import QueryPool
 from .negotiation import negotiate
 
@@ -82,12 +82,18 @@ def create_app(store: Store, *, query_limits: dict | None = None) -> FastAPI:
         wanted = request.query_params.get("lang", "lv")
         return wanted if wanted in LANGUAGES else "lv"
 
-    def render(template: str, request: Request, **context) -> str:
-        lang = language(request)
+    def label_in(lang: str):
+        """A function giving the model's label of an IRI in ``lang`` (else Latvian, else its last segment)."""
 
         def label(iri: str) -> str:
             found = app.state.labels.get(iri, {})
             return found.get(lang) or found.get("lv") or iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+        return label
+
+    def render(template: str, request: Request, **context) -> str:
+        lang = language(request)
+        label = label_in(lang)
 
         def local(term) -> str | None:
             """The site's own path for a record IRI, else None."""
@@ -116,6 +122,7 @@ def create_app(store: Store, *, query_limits: dict | None = None) -> FastAPI:
 
     app.state.render = render
     app.state.language = language
+    app.state.label_in = label_in
     app.state.not_found = not_found
 
     @app.exception_handler(404)
@@ -131,4 +138,5 @@ def create_app(store: Store, *, query_limits: dict | None = None) -> FastAPI:
     app.include_router(catalog.router)
     app.include_router(sparql.router)
     app.include_router(catalogues.router)
+    app.include_router(search.router)
     return app

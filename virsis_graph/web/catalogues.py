@@ -17,6 +17,7 @@ from .. import queries as library
 from ..settings import base_iri
 from ..sparql import with_values
 from ..store import Store
+from .paging import page_of
 
 router = APIRouter()
 
@@ -90,13 +91,7 @@ def catalogue(name: str, request: Request) -> Response:
     solutions = store.query(library.prepared(query, library.bind(query, {"lang": lang}, store)))
     services = [{k: _value(r[k]) for k in columns} for r in solutions]
     del solutions  # pyoxigraph results must be dropped on the thread that made them
-    try:
-        page = max(1, int(request.query_params.get("page", "1")))
-    except ValueError:
-        page = 1
-    pages = max(1, -(-len(services) // PAGE_SIZE))
-    page = min(page, pages)
-    shown = services[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    shown, page, pages = page_of(request, services, PAGE_SIZE)
     html = request.app.state.render(
         "catalogue.html", request, name=name, heading=title_lv if lang == "lv" else title_en, services=shown,
         total=len(services), page=page, pages=pages, base=base_iri(),
