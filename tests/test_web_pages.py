@@ -36,6 +36,7 @@ def test_a_life_situation_shows_each_need_and_its_services(client):
     assert "/id/need/n-33" in sections[1] and "/id/service/s-32" in sections[1]
     # ls-04: n-21 is met only by s-37, which is being planned.
     assert "(planning)" in client.get("/life-situations/ls-04", headers=HTML).text
+    assert svg_of(page) is not None and len(svg_of(page).findall(f".//{SVG}rect")) > 5
     assert client.get("/life-situations/ls-99", headers=HTML).status_code == 404
 
 
@@ -97,3 +98,49 @@ def test_search_pages_the_whole_register(client):
     assert counts == [20, 20, 11]
     assert 'rel="next"' in client.get("/search").text
     assert found(client.get("/search", params={"q": "zzzz-nothing"}).text) == []
+
+
+# ---------------------------------------------------------------------------
+# Chain pictures
+# ---------------------------------------------------------------------------
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_of(page: str):
+    import xml.etree.ElementTree as ET
+
+    match = re.search(r"<svg.*?</svg>", page, flags=re.S)
+    return ET.fromstring(match.group(0)) if match else None
+
+
+def test_a_service_page_draws_its_chain(client):
+    # s-40 uses r-14; r-14 depends on r-20 and r-12; r-12 on r-20; r-20 on r-23 and r-24.
+    svg = svg_of(client.get("/id/service/s-40", headers=HTML).text)
+    assert len(svg.findall(f".//{SVG}rect")) == 6 and len(svg.findall(f".//{SVG}line")) == 6
+    links = {a.attrib["href"] for a in svg.findall(f".//{SVG}a")}
+    assert "/id/resource/r-20?lang=lv" in links and "/id/service/s-40?lang=lv" in links
+    assert svg.attrib["role"] == "img" and svg.find(f"{SVG}title").text == "pakalpojums s-40"
+
+
+def test_a_resource_page_draws_what_depends_on_it(client):
+    # r-13: r-16 depends on it; s-39 uses it (test_trace.py).
+    svg = svg_of(client.get("/id/resource/r-13?lang=en", headers=HTML).text)
+    texts = " ".join(t.text or "" for t in svg.iter(f"{SVG}text"))
+    assert "r-16" in texts and "s-39" in texts and "resource" in texts
+    assert svg_of(client.get("/id/organisation/vsaa", headers=HTML).text) is None
+
+
+def test_picture_text_is_escaped():
+    import pyoxigraph as ox
+
+    from virsis_graph.trace import Chain
+    from virsis_graph.web.diagram import chain_svg
+
+    chain = Chain("https://data.virsis.gov.lv/id/service/x")
+    chain.node(ox.NamedNode(chain.root), ox.Literal('<b>"A & B"</b>'), "service")
+    chain.node(ox.NamedNode("https://data.virsis.gov.lv/id/resource/y"), None, "resource")
+    chain.edge(chain.root, "https://data.virsis.gov.lv/id/resource/y", "uses")
+    svg = svg_of(chain_svg(chain, "en", lambda key: '/x?a=1&b="2"'))
+    assert any('<b>"A & B"</b>' in (t.text or "") for t in svg.iter(f"{SVG}title"))
+    assert {a.attrib["href"] for a in svg.findall(f".//{SVG}a")} == {'/x?a=1&b="2"'}

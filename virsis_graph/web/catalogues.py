@@ -17,6 +17,7 @@ from .. import queries as library
 from ..settings import base_iri
 from ..sparql import with_values
 from ..store import Store
+from .linked_data import chain_picture
 from .paging import page_of
 
 router = APIRouter()
@@ -74,7 +75,8 @@ def life_situation(identifier: str, request: Request) -> Response:
         need.setdefault("services", {})
         if r["service"] is not None:
             need["services"][_identifier(r["service"].value)] = (_value(r["service_title"]), _value(r["stage"]).rsplit("/", 1)[-1])
-    html = request.app.state.render("life_situation.html", request, identifier=identifier, heading=title, needs=dict(sorted(needs.items())))
+    diagram = chain_picture(store, "life-situation", identifier, lang)
+    html = request.app.state.render("life_situation.html", request, identifier=identifier, heading=title, needs=dict(sorted(needs.items())), diagram=diagram)
     return HTMLResponse(html)
 
 

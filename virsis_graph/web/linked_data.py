@@ -27,6 +27,9 @@ from ..privacy import PERSON, RDF_TYPE, public
 from ..records import IDENTIFIER
 from ..settings import base_iri
 from ..store import Store
+from .. import trace
+from ..queries import QueryError
+from .diagram import chain_svg
 from .negotiation import negotiate
 from .schema_org import government_service, script_json
 
@@ -81,6 +84,25 @@ def schema_org(store: Store, iri: ox.NamedNode, triples: list[ox.Triple], lang: 
     return script_json(data) if data else None
 
 
+def chain_picture(store: Store, kind: str, identifier: str, lang: str) -> str | None:
+    """The SVG of a record's chain: down from a life situation, need or service, up from a resource."""
+    records = base_iri()
+
+    def link(key: str) -> str | None:
+        return f"/{key[len(records):]}?lang={lang}" if key.startswith(records + "id/") else None
+
+    try:
+        if kind in trace.TRACE_KINDS:
+            chain = trace.trace(store, kind, identifier, lang)
+        elif kind == "resource":
+            chain = trace.impact(store, identifier, lang)
+        else:
+            return None
+    except QueryError:
+        return None
+    return chain_svg(chain, lang, link) if chain.edges else None
+
+
 @router.get("/id/{kind}/{name}", name="record")
 def record(kind: str, name: str, request: Request) -> Response:
     """A register record in the format the request asks for."""
@@ -100,9 +122,11 @@ def record(kind: str, name: str, request: Request) -> Response:
         fmt = BY_MEDIA_TYPE[chosen]
         headers["Content-Location"] = f"{path}.{fmt.extension}"
     if fmt.rdf is None:
+        lang = request.app.state.language(request)
+        diagram = chain_picture(store, kind, identifier, lang)
         render = request.app.state.render
         body = render("record.html", request, iri=iri, kind=kind, identifier=identifier, triples=triples,
-                      schema_org=lambda lang, label: schema_org(store, iri, triples, lang, label)).encode("utf-8")
+                      schema_org=lambda lang, label: schema_org(store, iri, triples, lang, label), diagram=diagram).encode("utf-8")
         media_type = "text/html; charset=utf-8"
     else:
         prefixes = {**PREFIXES, "id": base_iri() + "id/"} if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
