@@ -144,3 +144,22 @@ def test_picture_text_is_escaped():
     svg = svg_of(chain_svg(chain, "en", lambda key: '/x?a=1&b="2"'))
     assert any('<b>"A & B"</b>' in (t.text or "") for t in svg.iter(f"{SVG}title"))
     assert {a.attrib["href"] for a in svg.findall(f".//{SVG}a")} == {'/x?a=1&b="2"'}
+
+
+# ---------------------------------------------------------------------------
+# Quality dashboard
+# ---------------------------------------------------------------------------
+
+
+def test_quality_dashboard_charts_the_conditions_and_links_the_services_behind_them(client):
+    page = client.get("/quality", headers=HTML).text
+    svg = svg_of(page)
+    assert len(svg.findall(f".//{SVG}rect")) == 10  # one bar per condition
+    assert {a.attrib["href"] for a in svg.findall(f".//{SVG}a")} == {f"/quality?condition={c}&lang=lv" for c in range(1, 11)}
+    # data/examples/README.md, known defects: condition 4 (4.1) only s-13 (o);
+    # condition 1 — s-18 (a), s-21 (b), s-30 (c) and s-29 (l).
+    assert found(client.get("/quality", params={"condition": 4}, headers=HTML).text) == ["s-13"]
+    assert set(found(client.get("/quality", params={"condition": 1}, headers=HTML).text)) == {"s-18", "s-21", "s-29", "s-30"}
+    # The institution's row lists its services: vid's include s-10, s-11 and s-13.
+    vid = set(found(client.get("/quality", params={"institution": "vid"}, headers=HTML).text))
+    assert {"s-10", "s-11", "s-13"} <= vid

@@ -638,8 +638,8 @@ def quality(
     import csv as csv_module
     import json as json_module
 
-    from .quality import CONDITIONS, condition_labels, rows, scorecard
-    from .validation import all_shapes, files_graph, store_graph, validate_graph
+    from .quality import CONDITIONS, condition_labels, rows, scorecard, store_scorecard
+    from .validation import all_shapes, files_graph, validate_graph
 
     if fmt not in ("table", "csv", "json"):
         raise fail(f"--format {fmt!r}: use table, csv or json")
@@ -648,11 +648,11 @@ def quality(
     try:
         if files:
             data, where = files_graph(files)
+            shapes = all_shapes()
+            card = scorecard(validate_graph(data, shapes, where), data, shapes, lang)
         else:
             with open_store(store, endpoint) as s:
-                data, where = store_graph(s)
-        shapes = all_shapes()
-        card = scorecard(validate_graph(data, shapes, where), data, shapes, lang)
+                card = store_scorecard(s, lang)
     except RegisterError as exc:
         raise fail(str(exc)) from exc
     if fmt == "json":

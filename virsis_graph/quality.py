@@ -173,3 +173,12 @@ def rows(card: Scorecard) -> list[dict[str, object]]:
                     "violations": cell.violations, "warnings": cell.warnings,
                 })
     return out
+
+
+def store_scorecard(store, lang: str = "lv") -> Scorecard:
+    """The scorecard of everything a store holds (validated with every shape)."""
+    from .validation import all_shapes, store_graph, validate_graph
+
+    data, where = store_graph(store)
+    shapes = all_shapes()
+    return scorecard(validate_graph(data, shapes, where), data, shapes, lang)

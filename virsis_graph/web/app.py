@@ -21,7 +21,7 @@ from ..importing import ONTOLOGY_GRAPH, VOCABULARIES_GRAPH
 from ..settings import base_iri
 from ..store import Store
 from ..summary import summarise
-from . import catalog, catalogues, linked_data, search, sparql
+from . import catalog, catalogues, dashboard, linked_data, search, sparql
 from .query_pool import QueryPool
 from .negotiation import negotiate
 
@@ -139,4 +139,5 @@ def create_app(store: Store, *, query_limits: dict | None = None) -> FastAPI:
     app.include_router(sparql.router)
     app.include_router(catalogues.router)
     app.include_router(search.router)
+    app.include_router(dashboard.router)
     return app
