@@ -55,6 +55,7 @@ MAX_LISTED = 50
 """At most this many errors or warnings are listed one by one; the rest are counted."""
 
 STORE_HELP = "Iegultās krātuves mape / folder of the embedded store [env VIRSIS_STORE; default ./virsis-store]."
+TOKENS_HELP = "Pilnvaru fails / file of the write tokens [env VIRSIS_TOKENS; default ./virsis-tokens.json]."
 ENDPOINT_HELP = "Attāls SPARQL 1.1 galapunkts / remote SPARQL 1.1 endpoint URL [env VIRSIS_ENDPOINT]."
 
 
@@ -449,6 +450,8 @@ def serve(
     query_timeout: float = typer.Option(30.0, "--query-timeout", help="SPARQL: sekundes vienam vaicājumam / seconds a query may run before it is stopped."),
     max_rows: int = typer.Option(100_000, "--max-rows", help="SPARQL: lielākais rindu skaits atbildē / most rows (or triples) an answer may have."),
     workers: int = typer.Option(2, "--workers", help="SPARQL: vaicājumi vienlaikus / queries running at once (one process each)."),
+    read_only: bool = typer.Option(False, "--read-only", help="Bez rakstīšanas maršrutiem / no write routes at all."),
+    tokens: Optional[str] = typer.Option(None, "--tokens", help=TOKENS_HELP),
 ) -> None:
     """Pasniedz reģistru tīmeklī. / Serve the register on the web as linked open data.
 
@@ -456,7 +459,9 @@ def serve(
     N-Triples and RDF/XML (by Accept, or .html .ttl .jsonld .nt .rdf), without
     personal data; /sparql is a SPARQL 1.1 endpoint over the public data, with
     a time limit that stops the query, a row cap and a bound on queries at once;
-    /catalog, /.well-known/void and /dumps/ publish it for portals. Read-only.
+    /catalog, /.well-known/void and /dumps/ publish it for portals;
+    /graph-store takes an institution's own graphs with its token (not with
+    --read-only).
 
     Example: virsis serve --examples --port 8000
     """
@@ -471,7 +476,7 @@ def serve(
             if examples:
                 initialise(s)
                 apply_plan(s, plan_import(s, resources.example_files()))
-            web = create_app(s, query_limits={"timeout": query_timeout, "max_rows": max_rows, "workers": workers})
+            web = create_app(s, query_limits={"timeout": query_timeout, "max_rows": max_rows, "workers": workers}, read_only=read_only, tokens_file=tokens)
             err_console.print("SPARQL: publiskās kopijas veidošana / making the public mirror ...")
             web.state.query_pool()  # before listening, so that the first query does not wait for it
         except RegisterError as exc:
@@ -697,9 +702,6 @@ def templates(
 
     for path in write_templates(output):
         console.print(f"Ierakstīts / written {path}")
-
-
-TOKENS_HELP = "Pilnvaru fails / file of the write tokens [env VIRSIS_TOKENS; default ./virsis-tokens.json]."
 
 
 def _token_file(path: Optional[str]):

@@ -18,10 +18,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import __version__
 from ..importing import ONTOLOGY_GRAPH, VOCABULARIES_GRAPH
-from ..settings import base_iri
+from ..settings import TOKENS_FILE, base_iri
 from ..store import Store
 from ..summary import summarise
-from . import catalog, catalogues, dashboard, linked_data, search, sparql
+from . import catalog, catalogues, dashboard, graph_store, linked_data, search, sparql
 from .query_pool import QueryPool
 from .negotiation import negotiate
 
@@ -44,13 +44,15 @@ def model_labels(store: Store) -> dict[str, dict[str, str]]:
     return labels
 
 
-def create_app(store: Store, *, query_limits: dict | None = None) -> FastAPI:
+def create_app(store: Store, *, query_limits: dict | None = None, read_only: bool = False, tokens_file: str | None = None) -> FastAPI:
     """The web application serving ``store`` (the caller keeps it open while the app runs).
 
     ``query_limits`` are passed to the SPARQL endpoint's
     :class:`~virsis_graph.web.query_pool.QueryPool` (``workers``, ``timeout``,
     ``max_rows``, ``queue_wait``); the pool and its public mirror are made at the
-    first query and removed when the app shuts down.
+    first query and removed when the app shuts down. ``read_only`` leaves out
+    every write route; writes check bearer tokens against ``tokens_file``
+    (default ``VIRSIS_TOKENS``).
     """
     pool: list[QueryPool] = []
     pool_lock = threading.Lock()
@@ -71,7 +73,19 @@ def create_app(store: Store, *, query_limits: dict | None = None) -> FastAPI:
 
     app = FastAPI(title="VIRSIS graph", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"], expose_headers=["ETag", "Link", "Content-Location"])
+    def changed() -> None:
+        """After a write: what was made from the register is made again when next asked for."""
+        with pool_lock:
+            for p in pool:
+                p.close()
+            pool.clear()
+        app.state.dumps = None
+        app.state.search_index = None
+        app.state.__dict__.pop("scorecards", None)
+
     app.state.query_pool = query_pool
+    app.state.changed = changed
+    app.state.tokens_file = tokens_file or TOKENS_FILE.value()
     app.state.store = store
     app.state.dumps = None
     app.state.labels = model_labels(store)
@@ -140,4 +154,7 @@ def create_app(store: Store, *, query_limits: dict | None = None) -> FastAPI:
     app.include_router(catalogues.router)
     app.include_router(search.router)
     app.include_router(dashboard.router)
+    app.include_router(graph_store.read_router)
+    if not read_only:
+        app.include_router(graph_store.write_router)
     return app
