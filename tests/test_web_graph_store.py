@@ -115,3 +115,50 @@ def test_read_only_has_no_write_routes(example_store):
         r = client.put("/graph-store", params={"graph": f"{BASE}graph/org/vdaa/x"}, content=b"", headers={"Authorization": "Bearer x"})
         assert r.status_code == 405
         assert client.get("/graph-store", params={"graph": f"{BASE}graph/source/services.ttl"}).status_code == 200
+
+
+# ---------------------------------------------------------------------------
+# SPARQL Update
+# ---------------------------------------------------------------------------
+
+
+def update(client, text: str, secret: str | None):
+    headers = {"Content-Type": "application/sparql-update"}
+    if secret:
+        headers["Authorization"] = f"Bearer {secret}"
+    return client.post("/sparql", content=text.encode(), headers=headers)
+
+
+def test_insert_and_delete_data_in_the_institutions_graph(site):
+    client, store, secret, _ = site
+    graph = f"{BASE}graph/org/vdaa/updates"
+    triple = f'<{BASE}id/organisation/vdaa> <http://purl.org/dc/terms/alternative> "VDAA"@lv'
+    assert update(client, f"INSERT DATA {{ GRAPH <{graph}> {{ {triple} }} }}", secret["vdaa"]).status_code == 204
+    assert store.count(graph) == 1
+    assert client.get("/sparql", params={"query": f'ASK {{ {triple} }}'}).json()["boolean"] is True
+    assert update(client, f"DELETE DATA {{ GRAPH <{graph}> {{ {triple} }} }}", secret["vdaa"]).status_code == 204
+    assert store.count(graph) == 0
+
+
+@pytest.mark.parametrize(("text", "status", "message"), [
+    ("DELETE WHERE {{ GRAPH <{base}graph/org/vdaa/x> {{ ?s ?p ?o }} }}", 400, "only INSERT DATA and DELETE DATA"),
+    ("INSERT DATA {{ <{base}id/organisation/vdaa> <http://purl.org/dc/terms/alternative> \"x\" }}", 400, "name the graph"),
+    ("INSERT DATA {{ GRAPH <{base}graph/source/services.ttl> {{ <{base}id/organisation/vdaa> <http://purl.org/dc/terms/alternative> \"x\" }} }}", 403, "only graphs under"),
+    ("INSERT DATA {{ GRAPH <{base}graph/org/vdaa/x> {{ <{base}id/service/s-09> <http://purl.org/dc/terms/alternative> \"x\" }} }}", 403, "s-09"),
+    ("INSERT DATA {{ GRAPH <{base}graph/org/vdaa/x> {{ _:b <http://purl.org/dc/terms/alternative> \"x\" }} }}", 400, "blank nodes"),
+    ("INSERT DATA {{ nonsense", 400, "not valid SPARQL"),
+])
+def test_updates_out_of_scope_or_shape_are_refused(site, text, status, message):
+    client, store, secret, _ = site
+    before = store.count()
+    r = update(client, text.format(base=BASE), secret["vdaa"])
+    assert r.status_code == status and message in r.text, r.text
+    assert store.count() == before
+
+
+def test_read_only_takes_no_update(example_store, tmp_path):
+    tokens = TokenFile(tmp_path / "t.json")
+    _, secret = tokens.create(rid("organisation/vdaa"))
+    with TestClient(create_app(example_store, read_only=True, tokens_file=str(tmp_path / "t.json"))) as client:
+        text = f'INSERT DATA {{ GRAPH <{BASE}graph/org/vdaa/x> {{ <{BASE}id/organisation/vdaa> <http://purl.org/dc/terms/alternative> "x" }} }}'
+        assert update(client, text, secret).status_code == 403

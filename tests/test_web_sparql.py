@@ -91,9 +91,10 @@ def test_the_public_endpoint_holds_no_personal_data(client):
     assert "Anna Bērziņa" in described.text and "mailto:" not in described.text
 
 
-def test_updates_are_refused(client):
-    assert client.post("/sparql", data={"update": "DROP ALL"}).status_code == 403
-    assert client.post("/sparql", content="DROP ALL", headers={"Content-Type": "application/sparql-update"}).status_code == 403
+def test_updates_without_a_token_are_refused(client):
+    assert client.post("/sparql", data={"update": "DROP ALL"}).status_code == 401
+    assert client.post("/sparql", content="DROP ALL", headers={"Content-Type": "application/sparql-update"}).status_code == 401
+    assert client.get("/sparql", params={"update": "DROP ALL"}).status_code == 403
     assert len(needs(client.get("/sparql", params={"query": NEEDS}).content)) == 46
 
 

@@ -86,6 +86,7 @@ def create_app(store: Store, *, query_limits: dict | None = None, read_only: boo
     app.state.query_pool = query_pool
     app.state.changed = changed
     app.state.tokens_file = tokens_file or TOKENS_FILE.value()
+    app.state.read_only = read_only
     app.state.store = store
     app.state.dumps = None
     app.state.labels = model_labels(store)

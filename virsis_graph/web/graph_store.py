@@ -159,3 +159,57 @@ async def post_graph(request: Request) -> Response:
 async def delete_graph(request: Request) -> Response:
     """Remove a graph of the token's institution."""
     return await _write(request, replace=True, delete=True)
+
+
+def _ox(term) -> ox.NamedNode | ox.Literal:
+    """An rdflib term of an update's data as a pyoxigraph term (no blank nodes: they cannot be scoped)."""
+    from rdflib import Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype))) if term.datatype else ox.Literal(str(term))
+    raise ValueError("blank nodes cannot be written through the endpoint: give every node an IRI")
+
+
+async def sparql_update(request: Request, text: str) -> Response:
+    """``INSERT DATA`` / ``DELETE DATA`` into the token's own graphs, checked as a Graph Store write is."""
+    from rdflib.plugins.sparql.algebra import translateUpdate
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    token = _token(request)
+    if isinstance(token, Response):
+        return token
+    try:
+        operations = translateUpdate(parseUpdate(text)).algebra
+    except Exception as exc:  # rdflib raises pyparsing's own exception types
+        return PlainTextResponse(f"the update is not valid SPARQL: {exc}\n", status_code=400)
+    prefix = f"{base_iri()}graph/org/{token.organisation.rsplit('/', 1)[1]}/"
+    adds: dict[str, list[ox.Triple]] = {}
+    removes: dict[str, list[ox.Triple]] = {}
+    for op in operations:
+        if op.name not in ("InsertData", "DeleteData"):
+            return PlainTextResponse("only INSERT DATA and DELETE DATA are served: the register is changed by data, not by patterns\n", status_code=400)
+        if op.triples:
+            return PlainTextResponse(f"name the graph: INSERT DATA {{ GRAPH <{prefix}NAME> {{ ... }} }}\n", status_code=400)
+        target = adds if op.name == "InsertData" else removes
+        for graph, triples in (op.quads or {}).items():
+            if not str(graph).startswith(prefix) or str(graph) == prefix:
+                return PlainTextResponse(f"this token writes only graphs under {prefix}\n", status_code=403)
+            try:
+                target.setdefault(str(graph), []).extend(ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in triples)
+            except ValueError as exc:
+                return PlainTextResponse(f"{exc}\n", status_code=400)
+    store = request.app.state.store
+    bad = out_of_scope([t for triples in (*adds.values(), *removes.values()) for t in triples], token.organisation, store)
+    if bad:
+        return PlainTextResponse(f"the token of {token.organisation} may not describe: {', '.join(bad[:20])}\n", status_code=403)
+    changes = [GraphChange(g, add=adds.get(g, []), remove=removes.get(g, [])) for g in sorted({*adds, *removes})]
+    try:
+        await run_in_threadpool(store.apply, changes)
+    except RegisterError as exc:
+        return PlainTextResponse(f"{exc}\n", status_code=500)
+    request.app.state.changed()
+    return Response(status_code=204)

@@ -7,7 +7,8 @@ Turtle, N-Triples, JSON-LD, RDF/XML); a service description for RDF clients and
 a plain query form, with the named queries as examples, for browsers. Every
 query runs in a :class:`~virsis_graph.web.query_pool.QueryPool`: public data
 only, a time limit that really stops it, a row cap and a bound on queries at
-once. Updates are not served here.
+once. Updates (``INSERT DATA`` / ``DELETE DATA`` into the institution's own
+graphs, with its token) go to :func:`~virsis_graph.web.graph_store.sparql_update`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from .. import queries as library
 from ..sparql import query_form
+from .graph_store import sparql_update
 from .negotiation import negotiate
 from .query_pool import GRAPH_FORMATS, RESULT_FORMATS
 
@@ -82,8 +84,8 @@ async def _params(request: Request) -> dict[str, list[str]] | Response:
     elif kind == "application/x-www-form-urlencoded":
         for key, values in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
             params.setdefault(key, []).extend(values)
-    elif kind == "application/sparql-update" or "update" in params:
-        return PlainTextResponse("this endpoint answers queries only: updates are not served\n", status_code=403)
+    elif kind == "application/sparql-update":
+        params["update"] = [body.decode("utf-8", "replace")]
     else:
         return PlainTextResponse("POST a query as application/sparql-query or application/x-www-form-urlencoded\n", status_code=415)
     return params
@@ -96,7 +98,9 @@ async def sparql(request: Request) -> Response:
     if isinstance(params, Response):
         return params
     if "update" in params:
-        return PlainTextResponse("this endpoint answers queries only: updates are not served\n", status_code=403)
+        if request.method != "POST" or request.app.state.read_only:
+            return PlainTextResponse("updates are POSTed, with a token, to a server that is not --read-only\n", status_code=403)
+        return await sparql_update(request, params["update"][0])
     texts = params.get("query", [])
     browser = negotiate(request.headers.get("accept"), ["text/turtle", "text/html"]) == "text/html"
     if not texts:
