@@ -108,6 +108,9 @@ def test_reading_a_graph_is_public_and_private_data_stays_out(site):
     client, *_ = site
     people = client.get("/graph-store", params={"graph": f"{BASE}graph/source/people.ttl"})
     assert people.status_code == 200 and "Anna Bērziņa" in people.text and "mailto:" not in people.text
+    provenance = client.get("/graph-store", params={"graph": f"{BASE}graph/provenance"})
+    assert provenance.status_code == 200 and "generatedAtTime" in provenance.text
+    assert "http://purl.org/dc/terms/creator" not in provenance.text  # who ran the import stays private
 
 
 def test_read_only_has_no_write_routes(example_store):

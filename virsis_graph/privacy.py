@@ -43,19 +43,19 @@ def public(triples: list[ox.Triple], persons: set | None = None) -> list[ox.Trip
 CREATOR = "http://purl.org/dc/terms/creator"
 
 
-def public_quads(store) -> Iterator[ox.Quad]:
-    """Every quad of the register's data and provenance graphs that may be published.
+def public_quads(store, graphs: list[str] | None = None) -> Iterator[ox.Quad]:
+    """Every quad of ``graphs`` (default: the register's data and provenance graphs) that may be published.
 
-    Leaves out the model graphs (published with the ontology), the personal
-    data of people, and who ran each import (``dct:creator`` in the provenance
-    graph, a login name).
+    Leaves out the personal data of people and who ran each import
+    (``dct:creator`` in the provenance graph, a login name); by default also the
+    model graphs (published with the ontology).
     """
     from .importing import MODEL_GRAPHS, provenance_graph
 
     persons = {row["p"] for row in store.query(f"SELECT DISTINCT ?p WHERE {{ ?p <{RDF_TYPE}> <{PERSON}> }}")}
     provenance = provenance_graph()
-    for graph in store.graphs():
-        if graph in MODEL_GRAPHS:
+    for graph in graphs if graphs is not None else store.graphs():
+        if graphs is None and graph in MODEL_GRAPHS:
             continue
         for q in store.quads(graph):
             if q.subject in persons and q.predicate.value not in PUBLIC_PERSON_PROPERTIES:

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ..privacy import public
+from ..privacy import public_quads
 from ..settings import base_iri
 from ..store import GraphChange, RegisterError
 from ..tokens import Token, TokenError, TokenFile
@@ -54,10 +54,10 @@ def read_graph(request: Request) -> Response:
     graph = _graph(request)
     if graph is None:
         return PlainTextResponse("give ?graph=IRI\n", status_code=400)
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in request.app.state.store.quads(graph)]
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in public_quads(request.app.state.store, [graph])]
     if not triples:
         return request.app.state.not_found(request, f"/graph-store?graph={graph}")
-    return Response(ox.serialize(public(triples), format=ox.RdfFormat.TURTLE), media_type="text/turtle")
+    return Response(ox.serialize(triples, format=ox.RdfFormat.TURTLE), media_type="text/turtle")
 
 
 def _token(request: Request) -> Token | Response:
