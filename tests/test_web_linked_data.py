@@ -174,6 +174,19 @@ def test_serve_runs_the_site(tmp_path):
                 assert time.monotonic() < deadline, "virsis serve did not start in 60 s"
                 time.sleep(0.2)
         assert r.status_code == 200 and "s-01" in r.text
+        # A real client against the real server: rdflib dereferences a record
+        # and runs SELECT, ASK and CONSTRUCT through its SPARQL 1.1 client store.
+        from rdflib import Graph, URIRef
+        from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+        record = Graph().parse(f"http://127.0.0.1:{port}/id/service/s-01")
+        assert (URIRef(rid("service/s-01")), URIRef("http://purl.org/dc/terms/identifier"), None) in record
+        remote = Graph(store=SPARQLStore(f"http://127.0.0.1:{port}/sparql"))
+        needs = list(remote.query("SELECT ?n WHERE { ?n a <https://w3id.org/virsis/ontology#Need> }"))
+        assert len(needs) == 46  # data/examples/README.md
+        assert remote.query("ASK { ?p <http://xmlns.com/foaf/0.1/mbox> ?m }").askAnswer is False
+        built = remote.query("CONSTRUCT { ?s a ?c } WHERE { ?s a ?c FILTER(?c = <https://w3id.org/virsis/ontology#Need>) }")
+        assert len(built.graph) == 46
     finally:
         server.terminate()
         server.wait(10)
