@@ -88,6 +88,10 @@ def test_another_institutions_graph_or_records_are_403(site):
     # an existing record of another institution (s-09 belongs to ur), even unlinked:
     r = put(client, f"{BASE}graph/org/vdaa/x", PREFIXES + f'<{BASE}id/service/s-09> dct:title "Cits"@lv .', secret["vdaa"])
     assert r.status_code == 403 and "s-09" in r.text
+    # nor can a payload claim it by naming the token's institution as its authority:
+    claim = PREFIXES + f'<{BASE}id/service/s-09> cv:hasCompetentAuthority <{BASE}id/organisation/vdaa> .'
+    r = put(client, f"{BASE}graph/org/vdaa/x", claim, secret["vdaa"])
+    assert r.status_code == 403 and "s-09" in r.text
     # a need belongs to no institution:
     r = put(client, f"{BASE}graph/org/vdaa/x", PREFIXES + f'<{BASE}id/need/n-01> dct:title "X"@lv .', secret["vdaa"])
     assert r.status_code == 403 and "n-01" in r.text

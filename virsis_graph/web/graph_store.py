@@ -88,13 +88,16 @@ def out_of_scope(triples: list[ox.Triple], organisation: str, store) -> list[str
     records = base_iri() + "id/"
     org = ox.NamedNode(organisation)
     belonging = {org}
-    for t in triples:
-        if t.predicate.value in BELONGS and t.object == org:
-            belonging.add(t.subject)
-    for subject in {t.subject for t in triples if isinstance(t.subject, ox.NamedNode)} - belonging:
-        for q in store.describe([subject]):
-            if q.predicate.value in BELONGS and q.object == org:
+    claimed = {t.subject for t in triples if t.predicate.value in BELONGS and t.object == org}
+    for subject in {t.subject for t in triples if isinstance(t.subject, ox.NamedNode)}:
+        stored = store.describe([subject])
+        if stored:
+            # A record the register already holds belongs by what the register says,
+            # so that a payload cannot claim another institution's record.
+            if any(q.predicate.value in BELONGS and q.object == org for q in stored):
                 belonging.add(subject)
+        elif subject in claimed:
+            belonging.add(subject)
     pointed = {t.object for t in triples if t.subject in belonging}
     bad = set()
     for t in triples:
