@@ -486,6 +486,8 @@ def serve(
 
 
 CHAIN_FORMATS = ("tree", "json", "dot", "mermaid")
+CHAIN_FORMAT = typer.Option("tree", "--format", help="tree, json, dot (Graphviz) or mermaid.")
+TITLE_LANG = typer.Option("lv", "--lang", help="Nosaukumu valoda / language of the titles: lv or en.")
 
 
 def _show_chain(build, fmt: str, lang: str, store: Optional[str], endpoint: Optional[str]) -> None:
@@ -512,8 +514,8 @@ def _show_chain(build, fmt: str, lang: str, store: Optional[str], endpoint: Opti
 def trace(
     kind: str = typer.Argument(..., metavar="KIND", help="life-situation, need or service."),
     identifier: str = typer.Argument(..., metavar="ID", help="Ieraksta identifikators vai IRI / the record's identifier or IRI."),
-    fmt: str = typer.Option("tree", "--format", help="tree, json, dot (Graphviz) or mermaid."),
-    lang: str = typer.Option("lv", "--lang", help="Nosaukumu valoda / language of the titles: lv or en."),
+    fmt: str = CHAIN_FORMAT,
+    lang: str = TITLE_LANG,
     store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
     endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
 ) -> None:
@@ -534,8 +536,8 @@ def trace(
 @app.command()
 def impact(
     resource: str = typer.Argument(..., metavar="RESOURCE_ID", help="Resursa identifikators vai IRI / the resource's identifier or IRI."),
-    fmt: str = typer.Option("tree", "--format", help="tree, json, dot (Graphviz) or mermaid."),
-    lang: str = typer.Option("lv", "--lang", help="Nosaukumu valoda / language of the titles: lv or en."),
+    fmt: str = CHAIN_FORMAT,
+    lang: str = TITLE_LANG,
     store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
     endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
 ) -> None:

@@ -37,7 +37,12 @@ def public(triples: list[ox.Triple], persons: set | None = None) -> list[ox.Trip
     register); the people typed in ``triples`` themselves are always included.
     """
     private = people(triples) | set(persons or ())
-    return [t for t in triples if t.subject not in private or t.predicate.value in PUBLIC_PERSON_PROPERTIES]
+    return [t for t in triples if not personal(t, private)]
+
+
+def personal(statement: ox.Triple | ox.Quad, persons: set) -> bool:
+    """Whether ``statement`` is personal data of one of ``persons``."""
+    return statement.subject in persons and statement.predicate.value not in PUBLIC_PERSON_PROPERTIES
 
 
 CREATOR = "http://purl.org/dc/terms/creator"
@@ -58,7 +63,7 @@ def public_quads(store, graphs: list[str] | None = None) -> Iterator[ox.Quad]:
         if graphs is None and graph in MODEL_GRAPHS:
             continue
         for q in store.quads(graph):
-            if q.subject in persons and q.predicate.value not in PUBLIC_PERSON_PROPERTIES:
+            if personal(q, persons):
                 continue
             if graph == provenance and q.predicate.value == CREATOR:
                 continue

@@ -22,11 +22,8 @@ from .sparql import with_values
 from .store import Store
 
 KIND_NAMES = {
-    "life-situation": ("dzīves situācija", "life situation"),
-    "need": ("vajadzība", "need"),
-    "service": ("pakalpojums", "service"),
-    "resource": ("resurss", "resource"),
-    "organisation": ("iestāde", "institution"),
+    **{kind: (lv, en) for kind, (_, lv, en) in queries.RECORD_TYPES.items() if kind != "person"},
+    "organisation": ("iestāde", "institution"),  # in a chain an organisation is always an institution
     "audience": ("saņēmēji", "recipients"),
 }
 RELATIONS = {
@@ -80,14 +77,16 @@ class Chain:
         if source and target and (source, target, relation) not in self._seen:
             self._seen.add((source, target, relation))
             self.edges.append((source, target, relation))
+            self._out.setdefault(source, []).append((relation, target))
 
     def __post_init__(self) -> None:
         self._seen: set[tuple[str, str, str]] = set()
+        self._out: dict[str, list[tuple[str, str]]] = {}
 
     def children(self, key: str) -> list[tuple[str, str]]:
         """``(relation, child key)`` pairs, by relation and then by identifier."""
-        found = [(relation, target) for source, target, relation in self.edges if source == key]
-        return sorted(found, key=lambda pair: (list(RELATIONS).index(pair[0]), self.nodes[pair[1]].identifier))
+        order = list(RELATIONS)
+        return sorted(self._out.get(key, ()), key=lambda pair: (order.index(pair[0]), self.nodes[pair[1]].identifier))
 
     # -- renderings --------------------------------------------------------------
 
@@ -171,7 +170,7 @@ def _mermaid(text: str) -> str:
 TRACE_KINDS = {"life-situation": "trace-life-situation", "need": "trace-need", "service": "service-dependencies"}
 
 
-def _rows(store: Store, name: str, values: dict[str, str]) -> tuple[ox.NamedNode, list]:
+def _rows(store: Store, name: str, values: dict[str, str]) -> tuple[queries.Bindings, list]:
     query = queries.named(name)
     bindings = queries.bind(query, values, store)
     return bindings, list(store.query(queries.prepared(query, bindings)))

@@ -81,7 +81,7 @@ def create_app(store: Store, *, query_limits: dict | None = None, read_only: boo
             pool.clear()
         app.state.dumps = None
         app.state.search_index = None
-        app.state.__dict__.pop("scorecards", None)
+        app.state.scorecards.clear()
 
     app.state.query_pool = query_pool
     app.state.changed = changed
@@ -89,6 +89,8 @@ def create_app(store: Store, *, query_limits: dict | None = None, read_only: boo
     app.state.read_only = read_only
     app.state.store = store
     app.state.dumps = None
+    app.state.search_index = None
+    app.state.scorecards = {}  # language → scorecard (web/dashboard.py)
     app.state.labels = model_labels(store)
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
     records = base_iri() + "id/"

@@ -75,7 +75,7 @@ class Dumps:
 
 def _dumps(request: Request) -> Dumps:
     state = request.app.state
-    if getattr(state, "dumps", None) is None:
+    if state.dumps is None:
         state.dumps = Dumps(state.store)
     return state.dumps
 

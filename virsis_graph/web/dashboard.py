@@ -22,7 +22,7 @@ _lock = threading.Lock()
 
 def card_for(request: Request, lang: str) -> Scorecard:
     with _lock:
-        cards = request.app.state.__dict__.setdefault("scorecards", {})
+        cards = request.app.state.scorecards
         if lang not in cards:
             cards[lang] = store_scorecard(request.app.state.store, lang)
         return cards[lang]

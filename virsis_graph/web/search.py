@@ -65,7 +65,7 @@ class SearchIndex:
             entry = self.entries.setdefault(r["s"].value, Entry(r["s"].value))
             entry.facets["kind"].add(r["kind"].value)
         del rows
-        text = store.query(PREFIX + f"SELECT ?s ?p ?o WHERE {{ {SERVICES} ?s dct:title|dct:description|dcat:keyword ?o . ?s ?p ?o }}")
+        text = store.query(PREFIX + f"SELECT ?s ?p ?o WHERE {{ {SERVICES} VALUES ?p {{ dct:title dct:description dcat:keyword }} ?s ?p ?o }}")
         for r in text:
             entry, literal = self.entries[r["s"].value], r["o"]
             if not isinstance(literal, ox.Literal):
@@ -105,7 +105,7 @@ _lock = threading.Lock()
 
 def index(request: Request) -> SearchIndex:
     with _lock:
-        if getattr(request.app.state, "search_index", None) is None:
+        if request.app.state.search_index is None:
             request.app.state.search_index = SearchIndex(request.app.state.store)
         return request.app.state.search_index
 

@@ -14,11 +14,12 @@ graphs, with its token) go to :func:`~virsis_graph.web.graph_store.sparql_update
 from __future__ import annotations
 
 import json
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from .. import queries as library
 from ..sparql import query_form
@@ -54,7 +55,8 @@ def _service_description(request: Request) -> Response:
 
 
 def _form(request: Request, text: str = "", status: int = 200, message: str = "") -> HTMLResponse:
-    examples = [(q.name, q.title_lv if request.query_params.get("lang", "lv") == "lv" else q.title_en, quote(q.text)) for q in library.library().values()]
+    lang = request.app.state.language(request)
+    examples = [(q.name, q.title_lv if lang == "lv" else q.title_en) for q in library.library().values()]
     html = request.app.state.render("sparql.html", request, text=text, examples=examples, message=message)
     return HTMLResponse(html, status_code=status)
 
@@ -127,8 +129,6 @@ async def sparql(request: Request) -> Response:
 
 
 async def _run(request: Request, text: str, media_type: str | None, params: dict[str, list[str]]):
-    from starlette.concurrency import run_in_threadpool
-
     pool = request.app.state.query_pool()
     return await run_in_threadpool(
         pool.run, text, media_type=media_type, default_graphs=params.get("default-graph-uri"), named_graphs=params.get("named-graph-uri")
