@@ -40,7 +40,7 @@ from rdflib.namespace import RDF, SH
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate_register import main as generate  # noqa: E402
 
-from virsis_graph.importing import apply_plan, plan_import  # noqa: E402
+from virsis_graph.importing import import_files  # noqa: E402
 from virsis_graph.store import EmbeddedStore  # noqa: E402
 from virsis_graph.validation import all_shapes, model_graph, validate_records, validate_store  # noqa: E402
 
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     store = EmbeddedStore()
     files = sorted(register.glob("*.csv"))
     print(f"importing {len(files)} files into an in-memory store ...", flush=True)
-    apply_plan(store, plan_import(store, files))
+    import_files(store, files)
     shapes = all_shapes()
 
     print("(a) virsis validate (whole store) ...", flush=True)

@@ -1,14 +1,20 @@
-"""Shared fixtures: the model and example graphs, parsed once per session."""
+"""Shared fixtures: the model and example graphs, parsed once per session, and a real site."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from rdflib import Graph
 
+from oxigraph_server import free_port
 from virsis_graph import ontology, resources
-from virsis_graph.importing import apply_plan, initialise, plan_import
+from virsis_graph.importing import import_examples
 from virsis_graph.settings import base_iri
 from virsis_graph.store import EmbeddedStore
 
@@ -45,8 +51,7 @@ def everything(model: Graph, examples: Graph) -> Graph:
 def example_store() -> EmbeddedStore:
     """The model and the example registry imported into an in-memory store (do not modify)."""
     s = EmbeddedStore()
-    initialise(s)
-    apply_plan(s, plan_import(s, resources.example_files()))
+    import_examples(s)
     return s
 
 
@@ -66,3 +71,43 @@ def example_store_path(tmp_path_factory) -> str:
     result = CliRunner().invoke(app, ["import", *map(str, resources.example_files()), "--store", str(path), "--no-validate"])
     assert result.exit_code == 0, result.output
     return str(path)
+
+
+SITE_START_TIMEOUT = 60.0
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory) -> Iterator[str]:
+    """A real `virsis serve --examples` process on a free loopback port, answering by the time it is yielded.
+
+    Yields its base URL (``http://127.0.0.1:PORT``, no trailing slash); the
+    process is stopped at the end of the session.
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = tmp_path_factory.mktemp("virsis-serve") / "server.log"
+    with log_path.open("wb") as log:
+        # A log file rather than a pipe: a pipe nobody reads can fill and stall the server.
+        process = subprocess.Popen(
+            [sys.executable, "-m", "virsis_graph", "serve", "--examples", "--host", "127.0.0.1", "--port", str(port)],
+            stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + SITE_START_TIMEOUT
+        while True:
+            assert process.poll() is None, f"virsis serve exited with {process.returncode}: {log_path.read_text(errors='replace')}"
+            try:
+                if httpx.get(f"{url}/", timeout=2.0).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass  # not listening yet
+            assert time.monotonic() < deadline, f"virsis serve did not answer on {url} within {SITE_START_TIMEOUT:g} s: {log_path.read_text(errors='replace')}"
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

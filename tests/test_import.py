@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from virsis_graph import resources
 from virsis_graph.cli import app
-from virsis_graph.importing import plan_import, provenance_graph, source_graph, sources
+from virsis_graph.importing import import_files, provenance_graph, source_graph, sources
 from virsis_graph.store import EmbeddedStore
 
 runner = CliRunner()
@@ -105,20 +105,16 @@ def test_a_changed_row_replaces_its_record_and_a_removed_row_removes_it(register
     del lines[3]  # s-03
     services.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with EmbeddedStore(store_path) as s:
-        plan = plan_import(s, [services])
-        c = plan.counts["services"]
+        result = import_files(s, [services], dry_run=True)
+        c = result.counts["services"]
         assert (c.new, c.changed, c.unchanged, c.removed) == (0, 1, 1, 1)
-        assert not snapshot_differs_during_plan(s)
+        assert not result.written
     assert run("import", str(services), store=store_path).exit_code == 0
     s01 = BASE + "id/service/s-01"
     assert objects(store_path, s01, DCT + "title") == {"Bērna piedzimšanas pabalsts", "Birth benefit"}
     assert objects(store_path, s01, CV + "hasChannel") == {BASE + "id/channel/s-01-e-service"}
     assert objects(store_path, BASE + "id/channel/s-01-in-person", DCT + "identifier") == set()
     assert objects(store_path, BASE + "id/service/s-03", DCT + "identifier") == set()
-
-
-def snapshot_differs_during_plan(store) -> bool:
-    return False  # plan_import only reads: checked by test_dry_run_writes_nothing
 
 
 def test_keep_missing_keeps_records_no_longer_in_the_file(register, store_path):
@@ -222,8 +218,9 @@ def test_xlsx_errors_name_the_sheet_and_row(tmp_path, store_path):
 
 
 def test_json_list_and_object_of_lists(tmp_path, store_path):
-    needs = [{"identifier": "n-01", "title_lv": "Ienākumi", "description_lv": "Nauda.", "life_situations": ["ls-01"]}]
-    life = [{"identifier": "ls-01", "title_lv": "Bērna piedzimšana", "description_lv": "Bērns.", "audience": "residents"}]
+    # English titles: public records need them (PublicTitleEnglishShape), or validation refuses the import.
+    needs = [{"identifier": "n-01", "title_lv": "Ienākumi", "title_en": "Income", "description_lv": "Nauda.", "life_situations": ["ls-01"]}]
+    life = [{"identifier": "ls-01", "title_lv": "Bērna piedzimšana", "title_en": "Birth of a child", "description_lv": "Bērns.", "audience": "residents"}]
     path = write(tmp_path, "needs.json", json.dumps(needs))
     assert run("import", str(path), store=store_path).exit_code == 0
     both = write(tmp_path, "register.json", json.dumps({"life_situations": life, "needs": needs}))
@@ -367,3 +364,56 @@ def test_init_upgrades_the_model_and_touches_no_data_graph(register, store_path)
     with EmbeddedStore(store_path) as s:
         assert {str(q) for q in s.quads() if "/graph/source/" in q.graph_name.value} == data_before
         assert "https://w3id.org/virsis/graph/ontology" in s.graphs()
+
+
+def test_validation_checks_nested_shapes_of_the_imported_records(register, store_path):
+    """An owner that is an institution, not a person, breaks ServiceOwnerShape's ``sh:or``.
+
+    pyshacl's focus_nodes option would let it pass (it filters the value nodes
+    of nested shapes too); the import validates every node of the
+    neighbourhood and keeps the results about its records.
+    """
+    assert run("import", *map(str, register.values()), store=store_path).exit_code == 0
+    before = snapshot(store_path)
+    services = register["services.csv"]
+    # s-02's owner p-01 → the organisation vsaa, named explicitly by kind.
+    services.write_text(SERVICES.replace("public-individual,vsaa,p-01,provision,n-01,r-01,e-service,", "public-individual,vsaa,organisation:vsaa,provision,n-01,r-01,e-service,"), encoding="utf-8")
+    result = run("import", str(services), store=store_path)
+    assert result.exit_code == 2
+    output = " ".join(result.output.split())
+    assert "ServiceOwnerShape" in output and "s-02" in output
+    assert "nothing was written" in output
+    assert snapshot(store_path) == before
+
+
+@pytest.mark.parametrize("on_disk", [True, False], ids=["disk", "memory"])
+def test_a_late_error_undoes_what_earlier_chunks_wrote(register, tmp_path, monkeypatch, on_disk):
+    """The import writes chunk by chunk; a bad cell in the last row still leaves the store as before.
+
+    Chunks of 2 records and bulk loads of 20 triples make the first rows reach the
+    store (through the bulk loader, on disk) before the bad row is read.
+    """
+    import virsis_graph.importing as importing
+    import virsis_graph.store as store_module
+
+    store = EmbeddedStore(tmp_path / "store") if on_disk else EmbeddedStore()
+    assert import_files(store, [register["organisations.csv"], register["people.csv"]]).written
+    monkeypatch.setattr(importing, "CHUNK_RECORDS", 2)
+    monkeypatch.setattr(store_module, "_SMALL", 2)
+    monkeypatch.setattr(store_module, "_CHUNK", 20)
+    before = {str(q) for q in store.quads()}
+    rows = [f"s-{n:02},Pakalpojums {n},Service {n},Apraksts.,Description.,public-individual,vsaa,p-01,provision,,,e-service,,," for n in range(10, 20)]
+    rows.append("s-99,Slikts,Bad,Apraksts.,Description.,public-individual,vsaa,p-01,provision,,,pigeon,,,")  # not a channel
+    services = write(tmp_path, "services.csv", SERVICES.splitlines()[0] + "\n" + "\n".join(rows) + "\n")
+    written = []
+    real_write = store_module.LiveWrites.write
+    monkeypatch.setattr(store_module.LiveWrites, "write", lambda self, change: (written.append(change.graph), real_write(self, change))[1])
+    result = import_files(store, [services], validate=False)
+    assert any("services.csv row 12, column channels" in e for e in result.errors)
+    assert source_graph(services) in written  # earlier chunks did reach the store ...
+    assert not result.written
+    assert {str(q) for q in store.quads()} == before  # ... and are gone again
+    if on_disk:
+        assert not (tmp_path / "store.checkpoint").exists()
+        store.close()
+        assert {str(q) for q in EmbeddedStore(tmp_path / "store").quads()} == before

@@ -510,14 +510,12 @@ def test_cli_refuses_bad_input_with_exit_code_2(disk_store, args, message):
 def test_same_results_on_a_remote_endpoint(store):
     from oxigraph_server import oxigraph_server
 
-    from virsis_graph.importing import apply_plan, initialise, plan_import
+    from virsis_graph.importing import import_examples
     from virsis_graph.remote import RemoteStore
-    from virsis_graph import resources
 
     with oxigraph_server() as url:
         remote = RemoteStore(f"{url}/query", update_endpoint=f"{url}/update")
-        initialise(remote)
-        apply_plan(remote, plan_import(remote, resources.example_files()))
+        import_examples(remote)
         for name, values in TYPICAL.items():
             assert _canonical(run(remote, name, **values)) == _canonical(run(store, name, **values)), name
         with pytest.raises(queries.QueryError, match="no resource 'r-404'"):

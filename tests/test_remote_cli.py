@@ -41,9 +41,9 @@ def test_import_export_and_query_through_an_endpoint(server, register, tmp_path,
     dump = tmp_path / "remote.nq"
     assert runner.invoke(app, ["export", "--format", "nq", "-o", str(dump), *endpoint_args(server)]).exit_code == 0
     local = EmbeddedStore(tmp_path / "local")
-    from virsis_graph.importing import apply_plan, plan_import
+    from virsis_graph.importing import import_files
 
-    apply_plan(local, plan_import(local, [*register.values(), *resources.example_files()]))
+    assert import_files(local, [*register.values(), *resources.example_files()]).written
     remote_ds = ox.Dataset(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS))
     local_ds = ox.Dataset(q for q in local.quads() if "provenance" not in q.graph_name.value)
     remote_ds = ox.Dataset(q for q in remote_ds if "provenance" not in q.graph_name.value)

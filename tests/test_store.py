@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from virsis_graph.importing import ONTOLOGY_GRAPH, VOCABULARIES_GRAPH, apply_plan, plan_import, provenance_graph
-from virsis_graph.store import EmbeddedStore, RegisterError
+from virsis_graph.importing import ONTOLOGY_GRAPH, VOCABULARIES_GRAPH, import_files, provenance_graph
+from virsis_graph.store import EmbeddedStore
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +34,7 @@ def test_a_syntax_error_names_the_file_and_line_and_loads_nothing(tmp_path):
     path = tmp_path / "bad.ttl"
     path.write_text('@prefix dct: <http://purl.org/dc/terms/> .\n<a> dct:title "ok" .\n<b> dct:title .\n', encoding="utf-8")
     store = EmbeddedStore()
-    plan = plan_import(store, [path])
-    assert len(plan.errors) == 1 and "bad.ttl" in plan.errors[0] and "line 3" in plan.errors[0]
-    assert plan.changes == []
-    with pytest.raises(RegisterError):
-        apply_plan(store, plan)
+    result = import_files(store, [path])
+    assert len(result.errors) == 1 and "bad.ttl" in result.errors[0] and "line 3" in result.errors[0]
+    assert not result.written
     assert store.count() == 0

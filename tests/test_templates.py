@@ -6,7 +6,7 @@ from typer.testing import CliRunner
 
 from conftest import REPO
 from virsis_graph.cli import app
-from virsis_graph.importing import plan_import
+from virsis_graph.importing import import_files
 from virsis_graph.records import KINDS
 from virsis_graph.store import EmbeddedStore
 
@@ -34,6 +34,6 @@ def test_every_column_and_latvian_alias_is_documented():
 
 def test_the_templates_example_rows_import_without_errors_or_warnings():
     store = EmbeddedStore()
-    plan = plan_import(store, sorted(TEMPLATES.glob("*.csv")))
-    assert plan.errors == [] and plan.warnings == []
-    assert {name for name, c in plan.counts.items() if c.new == 1} == {k.name for k in KINDS}
+    result = import_files(store, sorted(TEMPLATES.glob("*.csv")))
+    assert result.errors == [] and result.warnings == []
+    assert {name for name, c in result.counts.items() if c.new == 1} == {k.name for k in KINDS}

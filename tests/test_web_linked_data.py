@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
-import subprocess
-import sys
-import time
 
 import httpx
 import pyoxigraph as ox
@@ -101,7 +97,8 @@ def test_unknown_records_are_404(client, path):
 
 def test_nothing_acceptable_is_406(client):
     r = client.get("/id/service/s-01", headers={"Accept": "image/png"})
-    assert r.status_code == 406 and "text/turtle" in r.text
+    assert r.status_code == 406 and r.headers["content-type"] == "text/plain; charset=utf-8"
+    assert r.text.startswith("406: prasītais formāts nav pieejams; pieejami ir text/turtle") and " / 406 Not Acceptable: this record is offered as text/turtle" in r.text
 
 
 def test_home_page_counts_the_register(client):
@@ -158,38 +155,22 @@ def test_serve_refuses_examples_with_a_store(tmp_path):
 
 
 @pytest.mark.slow
-def test_serve_runs_the_site(tmp_path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "virsis_graph", "serve", "--examples", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                r = httpx.get(f"http://127.0.0.1:{port}/id/service/s-01", headers={"Accept": "text/turtle"})
-                break
-            except httpx.ConnectError:
-                assert server.poll() is None, server.stderr.read().decode()
-                assert time.monotonic() < deadline, "virsis serve did not start in 60 s"
-                time.sleep(0.2)
-        assert r.status_code == 200 and "s-01" in r.text
-        # A real client against the real server: rdflib dereferences a record
-        # and runs SELECT, ASK and CONSTRUCT through its SPARQL 1.1 client store.
-        from rdflib import Graph, URIRef
-        from rdflib.plugins.stores.sparqlstore import SPARQLStore
+def test_serve_runs_the_site(site_url):
+    r = httpx.get(f"{site_url}/id/service/s-01", headers={"Accept": "text/turtle"})
+    assert r.status_code == 200 and "s-01" in r.text
+    # A real client against the real server: rdflib dereferences a record
+    # and runs SELECT, ASK and CONSTRUCT through its SPARQL 1.1 client store.
+    from rdflib import Graph, URIRef
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
-        record = Graph().parse(f"http://127.0.0.1:{port}/id/service/s-01")
-        assert (URIRef(rid("service/s-01")), URIRef("http://purl.org/dc/terms/identifier"), None) in record
-        remote = Graph(store=SPARQLStore(f"http://127.0.0.1:{port}/sparql"))
-        needs = list(remote.query("SELECT ?n WHERE { ?n a <https://w3id.org/virsis/ontology#Need> }"))
-        assert len(needs) == 46  # data/examples/README.md
-        assert remote.query("ASK { ?p <http://xmlns.com/foaf/0.1/mbox> ?m }").askAnswer is False
-        built = remote.query("CONSTRUCT { ?s a ?c } WHERE { ?s a ?c FILTER(?c = <https://w3id.org/virsis/ontology#Need>) }")
-        assert len(built.graph) == 46
-    finally:
-        server.terminate()
-        server.wait(10)
+    record = Graph().parse(f"{site_url}/id/service/s-01")
+    assert (URIRef(rid("service/s-01")), URIRef("http://purl.org/dc/terms/identifier"), None) in record
+    remote = Graph(store=SPARQLStore(f"{site_url}/sparql"))
+    needs = list(remote.query("SELECT ?n WHERE { ?n a <https://w3id.org/virsis/ontology#Need> }"))
+    assert len(needs) == 46  # data/examples/README.md
+    assert remote.query("ASK { ?p <http://xmlns.com/foaf/0.1/mbox> ?m }").askAnswer is False
+    built = remote.query("CONSTRUCT { ?s a ?c } WHERE { ?s a ?c FILTER(?c = <https://w3id.org/virsis/ontology#Need>) }")
+    assert len(built.graph) == 46
 
 
 # ---------------------------------------------------------------------------
@@ -222,3 +203,90 @@ def test_embedded_json_cannot_close_its_script():
 
     text = script_json({"name": "</script><script>alert(1)</script>"})
     assert "</script" not in text and "<\\/script>" in text
+
+
+# ---------------------------------------------------------------------------
+# What a record page shows a person
+# ---------------------------------------------------------------------------
+
+HTML = {"Accept": "text/html"}
+ROW = re.compile(r'<tr>\s*<th scope="row">(.*?)</th>\s*<td>(.*?)</td>\s*</tr>', flags=re.S)
+
+
+def rows_of(page: str) -> list[tuple[str, str]]:
+    """A record page's table as (heading text, cell HTML) pairs, in page order."""
+    return [(re.sub(r"<[^>]+>", "", th).strip(), td.strip()) for th, td in ROW.findall(page)]
+
+
+def cells(page: str, heading: str) -> list[str]:
+    return [td for th, td in rows_of(page) if th == heading]
+
+
+def test_an_external_address_is_a_link_showing_the_whole_address(client):
+    # services.ttl: s-02 has foaf:homepage <https://www.vsaa.example.lv/pakalpojumi/s-02> (reused-terms.ttl
+    # labels foaf:homepage "tīmekļvietne"/"homepage"); s-09 a request form at .../s-09/veidlapa.
+    home = "https://www.vsaa.example.lv/pakalpojumi/s-02"
+    assert cells(client.get("/id/service/s-02", headers=HTML).text, "tīmekļvietne") == [f'<a href="{home}">{home}</a>']
+    assert cells(client.get("/id/service/s-02?lang=en", headers=HTML).text, "homepage") == [f'<a href="{home}">{home}</a>']
+    form = "https://www.ur.example.lv/pakalpojumi/s-09/veidlapa"
+    assert f'<a href="{form}">{form}</a>' in client.get("/id/service/s-09", headers=HTML).text
+    # A term of the model is still shown by its label, not its address: dct:language LAV is "latviešu valoda".
+    [language] = cells(client.get("/id/service/s-02", headers=HTML).text, "valoda")
+    assert ">latviešu valoda</a>" in language and ">http" not in language
+
+
+def test_linked_records_are_shown_by_their_titles(client):
+    page = client.get("/id/service/s-02", headers=HTML).text
+    # s-02 meets n-02 (life-situations.ttl) and uses r-01 (resources.ttl); its owner is p-03 (people.ttl).
+    assert cells(page, "apmierina vajadzību") == ['<a href="/id/need/n-02?lang=lv">Ienākumi grūtniecības un dzemdību atvaļinājuma laikā</a>']
+    assert '<a href="/id/resource/r-01?lang=lv">Sociālās apdrošināšanas informācijas sistēma</a>' in cells(page, "izmanto resursu")
+    english = client.get("/id/service/s-02?lang=en", headers=HTML).text
+    assert cells(english, "meets need") == ['<a href="/id/need/n-02?lang=en">Income during maternity leave</a>']
+    # A person's name has no language: on an English page it is not marked as Latvian (virsis.ttl: serviceOwner).
+    assert cells(english, "service owner (manager)") == ['<a href="/id/person/p-03?lang=en">Līga Ozoliņa</a>']
+    # A channel has no title: its identifier stands in.
+    assert '<a href="/id/channel/s-02-post?lang=lv">s-02-post</a>' in cells(page, "kanāls")
+    assert "need/n-02<" not in page and "resource/r-01<" not in page
+
+
+def test_a_record_without_a_title_in_the_page_language_is_named_in_the_other(example_store, client):
+    from virsis_graph.web.linked_data import names_of
+    from virsis_graph.web.wording import Text
+
+    # services.ttl: s-08 has a Latvian title only (a planted defect); s-01 has both.
+    s08, s01 = ox.NamedNode(rid("service/s-08")), ox.NamedNode(rid("service/s-01"))
+    lv_title = "Bērna pieteikšana rindā uz pašvaldības pirmsskolas izglītības iestādi"
+    names = names_of(example_store, [s08, s01], "en")
+    assert names[s08.value] == Text(lv_title, "lv") and names[s01.value] == Text("State-funded pregnancy care", "en")
+    assert names_of(example_store, [ox.NamedNode(rid("service/s-999"))], "en") == {rid("service/s-999"): Text("s-999", "")}
+    page = client.get("/id/service/s-08?lang=en", headers=HTML).text
+    assert f'<h1><span lang="lv">{lv_title}</span></h1>' in page
+    assert f"<h1>{lv_title}</h1>" in client.get("/id/service/s-08", headers=HTML).text
+
+
+def test_types_and_headings_are_named_in_the_page_language(client):
+    # virsis.ttl: s-02 is an IndividualBenefitService and a SimpleService, both subclasses of virsis:Service
+    # ("Pakalpojums"/"Service"); rdf:type is "veids"/"type".
+    lv = client.get("/id/service/s-02", headers=HTML).text
+    assert "<p>Pakalpojums · <code>s-02</code></p>" in lv
+    assert [re.sub(r"<[^>]+>", "", c) for c in cells(lv, "veids")] == ["Individuāla labuma pakalpojums", "Vienkāršais pakalpojums"]
+    en = client.get("/id/service/s-02?lang=en", headers=HTML).text
+    assert "<p>Service · <code>s-02</code></p>" in en
+    assert [re.sub(r"<[^>]+>", "", c) for c in cells(en, "type")] == ["Individual-benefit service", "Simple service"]
+    assert {th for th, _ in rows_of(lv)} >= {"nosaukums", "apraksts", "identifikators", "veids"} and "type" not in {th for th, _ in rows_of(lv)}
+    assert "<p>Dzīves situācija · <code>ls-01</code></p>" in client.get("/id/life-situation/ls-01", headers=HTML).text
+    assert "<p>Life situation · <code>ls-01</code></p>" in client.get("/id/life-situation/ls-01?lang=en", headers=HTML).text
+    # Kinds beyond the register's main ones are named by their own class: a channel is a cv:Channel.
+    assert "<p>Kanāls · <code>s-02-post</code></p>" in client.get("/id/channel/s-02-post", headers=HTML).text
+    assert "<p>Organizācija · <code>vsaa</code></p>" in client.get("/id/organisation/vsaa", headers=HTML).text
+
+
+@pytest.mark.parametrize("lang", ["lv", "en"])
+def test_latvian_values_come_first_on_every_page(client, lang):
+    # services.ttl: s-02 has a title, a description and three keywords in each language.
+    page = client.get(f"/id/service/s-02?lang={lang}", headers=HTML).text
+    title, description, keywords = (("nosaukums", "apraksts", "atslēgvārds") if lang == "lv" else ("title", "description", "keyword"))
+    assert cells(page, title) == ['<span lang="lv">Maternitātes pabalsts</span> <span class="lang">lv</span>',
+                                  '<span lang="en">Maternity benefit</span> <span class="lang">en</span>']
+    assert [re.search(r'lang="(\w+)"', c).group(1) for c in cells(page, description)] == ["lv", "en"]
+    assert [re.search(r'lang="(\w+)"', c).group(1) for c in cells(page, keywords)] == ["lv"] * 3 + ["en"] * 3

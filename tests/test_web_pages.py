@@ -126,7 +126,7 @@ def test_a_service_page_draws_its_chain(client):
 def test_a_resource_page_draws_what_depends_on_it(client):
     # r-13: r-16 depends on it; s-39 uses it (test_trace.py).
     svg = svg_of(client.get("/id/resource/r-13?lang=en", headers=HTML).text)
-    texts = " ".join(t.text or "" for t in svg.iter(f"{SVG}text"))
+    texts = " ".join("".join(t.itertext()) for t in svg.iter(f"{SVG}text"))  # a title may wrap onto several <tspan> lines
     assert "r-16" in texts and "s-39" in texts and "resource" in texts
     assert svg_of(client.get("/id/organisation/vsaa", headers=HTML).text) is None
 
@@ -163,3 +163,98 @@ def test_quality_dashboard_charts_the_conditions_and_links_the_services_behind_t
     # The institution's row lists its services: vid's include s-10, s-11 and s-13.
     vid = set(found(client.get("/quality", params={"institution": "vid"}, headers=HTML).text))
     assert {"s-10", "s-11", "s-13"} <= vid
+
+
+# ---------------------------------------------------------------------------
+# Fitting the page, and words in the page's language
+# ---------------------------------------------------------------------------
+
+
+def test_chain_pictures_fit_the_page_column(client):
+    from virsis_graph.web.diagram import COLUMN, MIN_SCALE
+
+    # ls-01 (life-situations.ttl) goes six columns deep: ls → n → s → r → r → r (r-14 → r-20 → r-23).
+    for path in ("/id/life-situation/ls-01", "/id/life-situation/ls-01?lang=en", "/id/service/s-02", "/life-situations/ls-01"):
+        page = client.get(path, headers=HTML).text
+        svg = svg_of(page)
+        width, height = int(svg.attrib["width"]), int(svg.attrib["height"])
+        assert width <= COLUMN, path  # drawn to the column's width: nothing is cut off at its right edge
+        assert svg.attrib["viewBox"] == f"0 0 {width} {height}"
+        assert f"max-width:{width}px" in svg.attrib["style"] and f"min-width:{-(-width * 3 // 4)}px" in svg.attrib["style"]
+        assert MIN_SCALE == 0.75 and 'class="hint"' not in page
+    # Titles wrap onto lines instead of being cut at one line: s-02 uses r-01, which depends on r-05,
+    # "Valsts informācijas sistēmu savietotājs" (resources.ttl), 46 characters with its identifier.
+    svg = svg_of(client.get("/id/service/s-02", headers=HTML).text)
+    [r05] = [a for a in svg.findall(f".//{SVG}a") if a.attrib["href"] == "/id/resource/r-05?lang=lv"]
+    lines = ["".join(t.itertext()) for t in r05.findall(f".//{SVG}tspan")]
+    assert len(lines) > 1 and " ".join(lines) == "r-05 — Valsts informācijas sistēmu savietotājs"
+
+
+def test_a_chain_too_wide_for_the_column_scrolls_and_says_so():
+    import pyoxigraph as ox
+    from jinja2 import Environment, FileSystemLoader
+
+    from virsis_graph.trace import Chain
+    from virsis_graph.web.app import TEMPLATES
+    from virsis_graph.web.diagram import COLUMN, MIN_SCALE, draw
+
+    def line_of(n: int) -> Chain:
+        """A service using r-1, which depends on r-2, … r-n: n + 1 columns."""
+        chain = Chain("https://data.virsis.gov.lv/id/service/x")
+        chain.node(ox.NamedNode(chain.root), ox.Literal("X"), "service")
+        previous = chain.root
+        for i in range(1, n + 1):
+            key = chain.node(ox.NamedNode(f"https://data.virsis.gov.lv/id/resource/r-{i}"), ox.Literal(f"R {i}"), "resource")
+            chain.edge(previous, key, "uses" if i == 1 else "depends-on")
+            previous = key
+        return chain
+
+    figure = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True).get_template("_diagram.html").module.figure
+    narrow, wide = draw(line_of(3), "lv", lambda key: None), draw(line_of(15), "lv", lambda key: None)
+    assert not narrow.wide and narrow.width <= COLUMN
+    assert wide.wide and wide.width * MIN_SCALE > COLUMN
+    assert 'class="hint"' not in str(figure(narrow, "Ķēde", "lv"))
+    html = str(figure(wide, "Ķēde", "lv"))
+    assert "ritiniet to uz sāniem" in html and 'tabindex="0"' in html and 'aria-describedby="chain-hint"' in html
+    assert "scroll it sideways" in str(figure(wide, "Chain", "en"))
+
+
+def test_english_pages_name_an_untranslated_service_in_latvian(client):
+    # services.ttl: s-08 has no English title (a planted defect); it meets n-08 of ls-01.
+    lv_title = "Bērna pieteikšana rindā uz pašvaldības pirmsskolas izglītības iestādi"
+    svg = svg_of(client.get("/id/life-situation/ls-01?lang=en", headers=HTML).text)
+    [s08] = [a for a in svg.findall(f".//{SVG}a") if a.attrib["href"] == "/id/service/s-08?lang=en"]
+    [kind, name] = s08.findall(f"{SVG}text")
+    assert kind.text == "service" and name.attrib["lang"] == "lv" and name.find(f"{SVG}title").text == f"s-08 — {lv_title}"
+    [n08] = [a for a in svg.findall(f".//{SVG}a") if a.attrib["href"] == "/id/need/n-08?lang=en"]
+    assert "lang" not in n08.findall(f"{SVG}text")[1].attrib
+    link = f'<a href="/id/service/s-08?lang=en"><span lang="lv">{lv_title}</span></a>'
+    assert link in client.get("/life-situations/ls-01?lang=en", headers=HTML).text
+    assert link in client.get("/search", params={"q": "kindergarten", "lang": "en"}).text
+    catalogue = client.get("/catalogue/public?lang=en", headers=HTML).text + client.get("/catalogue/public?lang=en&page=2", headers=HTML).text
+    assert f'<h2><a href="/id/service/s-08?lang=en"><span lang="lv">{lv_title}</span></a></h2>' in catalogue
+    # On Latvian pages the same title is in the page's language and is not marked.
+    assert f'<a href="/id/service/s-08?lang=lv">{lv_title}</a>' in client.get("/life-situations/ls-01", headers=HTML).text
+
+
+@pytest.mark.parametrize(("n", "lv", "en"), [
+    (0, "0 pakalpojumi", "0 services"), (1, "1 pakalpojums", "1 service"), (2, "2 pakalpojumi", "2 services"),
+    (11, "11 pakalpojumi", "11 services"), (21, "21 pakalpojums", "21 services"), (111, "111 pakalpojumi", "111 services"),
+    (101, "101 pakalpojums", "101 services"),
+])
+def test_a_count_takes_its_noun_in_the_right_number(n, lv, en):
+    from virsis_graph.web.wording import counted
+
+    nouns = {"lv": ("pakalpojums", "pakalpojumi"), "en": ("service", "services")}
+    assert counted(n, "lv", **nouns) == lv and counted(n, "en", **nouns) == en
+
+
+def test_pages_count_with_the_right_noun(client):
+    # "maternitates" finds s-02 alone (tests/test_browser.py); the register has 51 services; the
+    # inter-institutional catalogue 11 (services.ttl); ls-07 has 2 needs (life-situations.ttl).
+    assert "<p>1 pakalpojums</p>" in client.get("/search", params={"q": "maternitates"}).text
+    assert "<p>1 service</p>" in client.get("/search", params={"q": "maternitates", "lang": "en"}).text
+    assert "<p>51 pakalpojums · lapa 1 / 3</p>" in client.get("/search").text
+    assert "<p>11 pakalpojumi</p>" in client.get("/catalogue/inter-institutional", headers=HTML).text
+    assert "<p>11 services</p>" in client.get("/catalogue/inter-institutional?lang=en", headers=HTML).text
+    assert "ls-07?lang=en\">Retirement</a> — 2 needs" in client.get("/life-situations?lang=en", headers=HTML).text

@@ -18,9 +18,9 @@ from rich.console import Console
 from rich.progress import MofNCompleteColumn, Progress, TaskID
 from rich.table import Table
 
-from . import __version__, resources
+from . import __version__
 from . import ontology as model_checks
-from .importing import MODEL_GRAPHS, apply_plan, drop_source, initialise, plan_import, provenance_graph, sources
+from .importing import MODEL_GRAPHS, drop_source, import_examples, import_files, initialise, provenance_graph, sources
 from .stats import class_counts
 from .store import RegisterError, Store, open_store
 from .summary import Row, summarise
@@ -119,8 +119,7 @@ def summary(
     with opened(store, endpoint) as s:
         try:
             if store == ":memory:":
-                initialise(s)
-                apply_plan(s, plan_import(s, resources.example_files()))
+                import_examples(s)
         except RegisterError as exc:
             raise fail(str(exc)) from exc
         result = summarise(s)
@@ -197,48 +196,38 @@ def import_(
                     tasks[what] = bar.add_task(f"Lasa / reading {what}", total=total)
                 bar.update(tasks[what], completed=done)
 
-            plan = plan_import(
-                s, files, kind=kind, sheet=sheet, graph=graph, delimiter=delimiter,
-                keep_missing=keep_missing, agent=agent, progress=progress,
-            )
-        for warning in plan.warnings[:MAX_LISTED]:
-            err_console.print(f"! {warning}", style="yellow", markup=False, highlight=False)
-        if len(plan.warnings) > MAX_LISTED:
-            err_console.print(f"! … un vēl / and {len(plan.warnings) - MAX_LISTED} more warnings", style="yellow")
-        if strict and plan.warnings:
-            plan.errors.append(f"{len(plan.warnings)} dangling link(s) with --strict")
-        if plan.errors:
-            for error in plan.errors[:MAX_LISTED]:
-                err_console.print(f"✗ {error}", style="red", markup=False, highlight=False)
-            if len(plan.errors) > MAX_LISTED:
-                err_console.print(f"✗ … un vēl / and {len(plan.errors) - MAX_LISTED} more errors", style="red")
-            raise fail(f"{len(plan.errors)} kļūdas, nekas netika ierakstīts / errors, nothing was written")
-        if not no_validate and plan.changes:
-            from .reports import text as report_text
-            from .validation import validate_batch
-
-            report = validate_batch(s, plan.sources)
-            if report.results:
-                err_console.print(report_text(report), markup=False, highlight=False, end="")
-            if not report.conforms("violation"):
-                raise fail(
-                    f"{report.count('violation')} pārkāpumi, nekas netika ierakstīts / violations, nothing was written: "
-                    "fix the records, or import anyway with --no-validate"
+            try:
+                result = import_files(
+                    s, files, kind=kind, sheet=sheet, graph=graph, delimiter=delimiter,
+                    keep_missing=keep_missing, agent=agent, progress=progress,
+                    dry_run=dry_run, strict=strict, validate=not no_validate,
                 )
+            except RegisterError as exc:
+                raise fail(str(exc)) from exc
+        for warning in result.warnings[:MAX_LISTED]:
+            err_console.print(f"! {warning}", style="yellow", markup=False, highlight=False)
+        if len(result.warnings) > MAX_LISTED:
+            err_console.print(f"! … un vēl / and {len(result.warnings) - MAX_LISTED} more warnings", style="yellow")
+        if result.report is not None and result.report.results:
+            from .reports import text as report_text
+
+            err_console.print(report_text(result.report), markup=False, highlight=False, end="")
+        if result.errors:
+            for error in result.errors[:MAX_LISTED]:
+                err_console.print(f"✗ {error}", style="red", markup=False, highlight=False)
+            if len(result.errors) > MAX_LISTED:
+                err_console.print(f"✗ … un vēl / and {len(result.errors) - MAX_LISTED} more errors", style="red")
+            raise fail(f"{len(result.errors)} kļūdas, nekas netika ierakstīts / errors, nothing was written")
         table = Table(title="Imports / Import" + (" (--dry-run)" if dry_run else ""), title_justify="left")
         for column in ("veids / kind", "jauni / new", "mainīti / changed", "bez izmaiņām / unchanged", "dzēsti / removed", "paturēti / kept"):
             table.add_column(column, justify="left" if column.startswith("veids") else "right")
-        for name, c in sorted(plan.counts.items()):
+        for name, c in sorted(result.counts.items()):
             table.add_row(name, str(c.new), str(c.changed), str(c.unchanged), str(c.removed), str(c.kept))
         console.print(table)
         if dry_run:
-            console.print(f"Nekas netika ierakstīts / nothing written (would add {plan.triples_added}, remove {plan.triples_removed} triples).")
+            console.print(f"Nekas netika ierakstīts / nothing written (would add {result.added}, remove {result.removed} triples).")
             return
-        try:
-            apply_plan(s, plan)
-        except RegisterError as exc:
-            raise fail(str(exc)) from exc
-        console.print(f"Ierakstīts / written: +{plan.triples_added} −{plan.triples_removed} trīskārši / triples in {s.description}.")
+        console.print(f"Ierakstīts / written: +{result.added} −{result.removed} trīskārši / triples in {s.description}.")
 
 
 @app.command()
@@ -474,8 +463,7 @@ def serve(
     with opened(":memory:" if examples else store, endpoint) as s:
         try:
             if examples:
-                initialise(s)
-                apply_plan(s, plan_import(s, resources.example_files()))
+                import_examples(s)
             web = create_app(s, query_limits={"timeout": query_timeout, "max_rows": max_rows, "workers": workers}, read_only=read_only, tokens_file=tokens)
             err_console.print("SPARQL: publiskās kopijas veidošana / making the public mirror ...")
             web.state.query_pool()  # before listening, so that the first query does not wait for it

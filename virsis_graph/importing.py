@@ -1,11 +1,12 @@
-"""``virsis import``: read files, check them, work out the changes, apply them at once.
+"""``virsis import``: read files, check them, compare them with the store, write the difference.
 
-The work is split so that nothing is written until everything is known to be
-right: :func:`plan_import` reads every file, turns rows into records, resolves
-links, checks identifiers and cycles and compares each source with what the
-store holds from it; :func:`apply_plan` then makes all the changes in one atomic
-:meth:`Store.apply`. A file with any error therefore writes nothing, and
-importing an unchanged file changes nothing (not even its provenance).
+:func:`import_files` reads every file once to check its shape and learn the
+records it defines, then again row by row, turning rows into triples, resolving
+links and comparing each record with what the store holds from that source,
+writing the difference chunk by chunk through one atomic :meth:`Store.writing`
+session. A file with any error, or a run that ends in one, therefore leaves the
+store exactly as it was; importing an unchanged file changes nothing (not even
+its provenance).
 
 Each source file lands in its own named graph ``{base}graph/source/{file name}``;
 its provenance (file name, SHA-256, time, tool, agent, counts) is kept in
@@ -37,7 +38,7 @@ from .importers.rdf import read_rdf
 from .records import IDENTIFIER, KINDS, RDF_TYPE, Kind, Link, Problem, Record, Row, kind_named, kind_of_header, record_identifier, stored_literal
 from .codelists import normalise
 from .settings import base_iri
-from .store import GraphChange, RegisterError, Store, rdf_format
+from .store import GraphChange, RegisterError, Store, Writes, rdf_format
 
 ONTOLOGY_GRAPH = "https://w3id.org/virsis/graph/ontology"
 VOCABULARIES_GRAPH = "https://w3id.org/virsis/graph/vocabularies"
@@ -102,7 +103,7 @@ def is_initialised(store: Store) -> bool:
 
 
 # ---------------------------------------------------------------------------
-# Planning
+# Importing
 # ---------------------------------------------------------------------------
 
 
@@ -120,38 +121,45 @@ class Counts:
 
 @dataclass
 class Source:
-    """One file: the graph it lands in and the records and triples read from it."""
+    """One file: the graph it lands in, and what the first reading found in it."""
 
     path: Path
     graph: str
     sha256: str
     rdf: bool
-    records: list[Record] = field(default_factory=list)
     triples: list[ox.Triple] = field(default_factory=list)
+    """An RDF file's triples (tabular files are read again, row by row, while importing)."""
+    tables: list[tuple[Kind, dict[str, str]] | None] = field(default_factory=list)
+    """Per table of a tabular file: its record kind and header → column, or None if unusable."""
+    records: int = 0
+    """Valid records read from it."""
 
 
 @dataclass
-class ImportPlan:
-    """Everything an import would do, worked out without writing."""
+class ImportResult:
+    """What an import did (or, with ``dry_run``, would do)."""
 
-    sources: list[Source]
+    sources: list[Source] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     counts: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
-    changes: list[GraphChange] = field(default_factory=list)
+    added: int = 0
+    """Triples added to the data graphs."""
+    removed: int = 0
+    """Triples removed from the data graphs."""
+    written: bool = False
+    """Whether the store was changed (False on errors, violations and dry runs)."""
+    records: list[str] = field(default_factory=list)
+    """IRIs of the records read (when asked for with ``validate`` or ``locate``)."""
+    locations: dict[str, tuple[Path, str]] = field(default_factory=dict)
+    """Record IRI → (file, ``services.csv row 5``), when asked for with ``locate``."""
+    report: object = None
+    """The validation report of the imported records (with ``validate``)."""
 
     @property
     def ok(self) -> bool:
         """True when there is no error (warnings do not stop an import)."""
         return not self.errors
-
-    @property
-    def triples_added(self) -> int:
-        return sum(len(c.add) for c in self.changes)
-
-    @property
-    def triples_removed(self) -> int:
-        return sum(len(c.remove) for c in self.changes)
 
 
 @cache
@@ -175,56 +183,55 @@ def record_classes() -> dict[str, str]:
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(what, done, total)`` while rows are turned into records."""
 
+IDENTIFIER_PREDICATE = ox.NamedNode(DCT + "identifier")
+REPLACES = ox.NamedNode(DCT + "replaces")
+CHUNK_RECORDS = 2000
+"""Records turned into triples, compared and written at a time: small enough that
+an import's memory does not grow with the file, large enough for the bulk loader."""
 
-def _read_source(path: Path, options: dict, errors: list[str], base: str, progress: Progress | None = None) -> Source | None:
-    raw_path = path
+
+def _survey(path: Path, options: dict, errors: list[str], base: str, defined: set[ox.NamedNode]) -> Source | None:
+    """First reading: check the file's shape and learn which records it defines (for links)."""
+    graph = options.get("graph") or source_graph(path, base)
     try:
         if is_rdf(path):
             triples = read_rdf(path, base)
-            source = Source(path, options.get("graph") or source_graph(path, base), _sha256(path), rdf=True, triples=triples)
-            return source
+            defined.update(t.subject for t in triples if t.predicate == IDENTIFIER_PREDICATE)
+            return Source(path, graph, _sha256(path), rdf=True, triples=triples)
         tables = read_tables(path, options.get("sheet"), options.get("delimiter"))
     except RegisterError as exc:
         errors.append(str(exc))
         return None
-    source = Source(raw_path, options.get("graph") or source_graph(path, base), _sha256(path), rdf=False)
+    source = Source(path, graph, _sha256(path), rdf=False)
     for table in tables:
         kind = _table_kind(table, options.get("kind"), errors)
-        if kind is None:
-            continue
-        columns = _map_header(table, kind, errors)
+        columns = _map_header(table, kind, errors) if kind is not None else None
+        if columns is not None and not table.rows:
+            errors.append(f"{table.source}: has no records: add rows under the header row")
+            columns = None
+        source.tables.append((kind, columns) if columns is not None else None)
         if columns is None:
             continue
-        if not table.rows:
-            errors.append(f"{table.source}: has no records: add rows under the header row")
-            continue
-        seen: dict[str, str] = {}
-        required = [c.name for c in kind.columns if c.required]
-        for done, (where, cells) in enumerate(table.rows, 1):
-            if progress and done % 1000 == 0:
-                progress(table.source, done, len(table.rows))
-            cells = {columns[h]: value for h, value in cells.items() if h in columns}
-            problems: list[Problem] = []
-            identifier = record_identifier(kind, cells)
-            if kind.identified and not identifier:
-                problems.append(Problem(where, "has no identifier: every record needs one", "identifier"))
-            elif not IDENTIFIER.fullmatch(identifier):
-                problems.append(Problem(where, f"{identifier!r} is not a valid identifier: use letters, digits, '.', '_' or '-'", "identifier"))
-            elif identifier in seen:
-                problems.append(Problem(where, f"identifier {identifier!r} is already used in {seen[identifier]}: each record once per file", "identifier"))
-            else:
-                seen[identifier] = where
-            for column in required:
-                if not cells.get(column, "").strip():
-                    problems.append(Problem(where, "is empty but required", column))
-            record = Record(kind, identifier, ox.NamedNode(f"{base}id/{kind.path}/{identifier}") if IDENTIFIER.fullmatch(identifier or "-") else ox.NamedNode(f"{base}id/{kind.path}/invalid"), where)
-            kind.build(Row(kind, cells, where, base, problems), record)
-            if problems:
-                errors.extend(str(p) for p in problems)
-                record.triples.clear()
-                record.identifier = ""  # marks the record invalid for the counts
-            source.records.append(record)
+        # Only the columns an identifier is made of are read now.
+        wanted = {h: c for h, c in columns.items() if c == "identifier" or not kind.identified}
+        prefix = f"{base}id/{kind.path}/"
+        for _, cells in table.rows:
+            identifier = record_identifier(kind, {c: cells.get(h, "") for h, c in wanted.items()})
+            if IDENTIFIER.fullmatch(identifier):
+                defined.add(ox.NamedNode(prefix + identifier))
     return source
+
+
+def _rows(source: Source, options: dict) -> Iterator[tuple[str, Kind, dict[str, str], int, int]]:
+    """Second reading of a tabular file: (table name, kind, cells by column, row number, rows)."""
+    tables = read_tables(source.path, options.get("sheet"), options.get("delimiter"))
+    for table, decided in zip(tables, source.tables):
+        if decided is None:
+            continue
+        kind, columns = decided
+        total = len(table.rows)
+        for done, (where, cells) in enumerate(table.rows, 1):
+            yield table.source, kind, where, {columns[h]: value for h, value in cells.items() if h in columns}, done, total
 
 
 def _table_kind(table, kind_option: str | None, errors: list[str]) -> Kind | None:
@@ -278,88 +285,7 @@ def _candidates(link: Link, base: str) -> list[ox.NamedNode]:
     return [ox.NamedNode(f"{base}id/{k}/{link.identifier}") for k in link.kinds]
 
 
-IDENTIFIER_PREDICATE = ox.NamedNode(DCT + "identifier")
-
-
-def _resolve_links(sources: list[Source], store: Store, base: str, warnings: list[str]) -> None:
-    defined = {r.iri for s in sources for r in s.records if r.identifier}
-    defined |= {t.subject for s in sources if s.rdf for t in s.triples if t.predicate == IDENTIFIER_PREDICATE}
-    # Where each link sits, in reading order (warnings follow the rows).
-    places = [(r.triples, i, o) for s in sources for r in s.records for i, (_, _, o) in enumerate(r.triples) if isinstance(o, Link)]
-    # Rows name the same few targets over and over (an institution, an owner):
-    # each distinct (identifier, kinds) is looked up once.
-    candidates: dict[tuple[str, tuple[str, ...]], list[ox.NamedNode]] = {}
-    for _, _, link in places:
-        key = (link.identifier, link.kinds)
-        if key not in candidates:
-            candidates[key] = _candidates(link, base)
-    # The store is asked only about candidates that come before the first one
-    # defined in the files: the others cannot change which one is chosen.
-    wanted = set()
-    for found in candidates.values():
-        for c in found:
-            if c in defined:
-                break
-            wanted.add(c)
-    known = store.existing(wanted)
-    resolved = {key: next((c for c in found if c in defined or c in known), None) for key, found in candidates.items()}
-    for triples, i, link in places:
-        key = (link.identifier, link.kinds)
-        target = resolved[key]
-        if target is None:
-            kinds = " or ".join(link.kinds)
-            warnings.append(f"{link.where}, column {link.column}: {link.identifier!r} names no {kinds} record in the files or the store (a dangling link)")
-            target = candidates[key][0]
-        s, p, _ = triples[i]
-        triples[i] = (s, p, target)
-    _report_rdf_dangling(sources, store, base, defined, warnings)
-
-
-def _report_rdf_dangling(sources: list[Source], store: Store, base: str, defined: set, warnings: list[str]) -> None:
-    """In RDF files, a link to a record IRI (``{base}id/...``) that nothing defines is reported too."""
-    prefix = f"{base}id/"
-    for source in (s for s in sources if s.rdf):
-        links = [t for t in source.triples if isinstance(t.object, ox.NamedNode) and t.object.value.startswith(prefix) and t.predicate != RDF_TYPE]
-        missing = {t.object for t in links} - defined
-        missing -= store.existing(missing)
-        names = {t.subject: t.object.value for t in source.triples if t.predicate == IDENTIFIER_PREDICATE}
-        for t in links:
-            if t.object in missing:
-                who = names.get(t.subject, t.subject.value)
-                warnings.append(f"{source.path.name}: {who} {t.predicate.value.rsplit('#', 1)[-1].rsplit('/', 1)[-1]} → {t.object.value} names no record in the files or the store (a dangling link)")
-
-
-def _replacement_cycles(sources: list[Source], store: Store) -> list[str]:
-    replaces = ox.NamedNode(DCT + "replaces")
-    edges: dict[ox.NamedNode, set[ox.NamedNode]] = defaultdict(set)
-    where: dict[ox.NamedNode, str] = {}
-    batch = {r.iri for s in sources for r in s.records}
-    for row in store.query(f"SELECT ?a ?b WHERE {{ ?a <{replaces.value}> ?b }}"):
-        if row["a"] not in batch:
-            edges[row["a"]].add(row["b"])
-    for source in sources:
-        for record in source.records:
-            for s, p, o in record.triples:
-                if p == replaces:
-                    edges[s].add(o)
-                    where[s] = record.where
-    errors, reported = [], set()
-    for start in where:
-        stack, seen = [(start, [start])], set()
-        while stack:
-            node, path = stack.pop()
-            for nxt in edges.get(node, ()):
-                if nxt == start and start not in reported:
-                    reported.update(path)
-                    chain = " → ".join(p.value.rsplit("/", 1)[1] for p in [*path, start])
-                    errors.append(f"{where[start]}, column replaces: services replace each other in a cycle ({chain}): a service cannot replace itself, directly or through others")
-                elif nxt not in seen:
-                    seen.add(nxt)
-                    stack.append((nxt, [*path, nxt]))
-    return errors
-
-
-# While planning, a triple is a ``(subject, predicate, object)`` tuple of pyoxigraph
+# While importing, a triple is a ``(subject, predicate, object)`` tuple of pyoxigraph
 # terms: the records' own tuples, not copies. An ox.Triple costs ~1.7 µs and a few
 # hundred bytes to make, and a national register has millions of triples.
 Terms = tuple
@@ -416,6 +342,18 @@ def _group(record: ox.NamedNode, by_subject: dict[object, list[Terms]], records:
     return owned
 
 
+class _Either:
+    """Membership in either of two containers (without merging them)."""
+
+    __slots__ = ("a", "b")
+
+    def __init__(self, a: Container, b: Container) -> None:
+        self.a, self.b = a, b
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.a or item in self.b
+
+
 _PLAIN = {"http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
 
 
@@ -438,20 +376,21 @@ def _records_in(triples: Iterable[Terms]) -> dict[ox.NamedNode, str]:
     return {s: classes[o.value] for s, p, o in triples if p == RDF_TYPE and isinstance(o, ox.NamedNode) and o.value in classes}
 
 
-def _source_triples(source: Source) -> list[Terms]:
-    if source.rdf:
-        return _canonical(source.triples)
-    return [t for r in source.records for t in r.triples]
+def _stored_records(store: Store, graph: str) -> dict[ox.NamedNode, str]:
+    """The records a source graph holds (IRI → kind), read before anything is written."""
+    g = ox.NamedNode(graph)  # our own IRI, validated by NamedNode
+    classes = record_classes()
+    rows = store.query(f"SELECT ?s ?c WHERE {{ GRAPH {g} {{ ?s a ?c }} }}")
+    return {r["s"]: classes[r["c"].value] for r in rows if isinstance(r["s"], ox.NamedNode) and r["c"].value in classes}
 
 
 def _diff(source: Source, old: list[Terms], keep_missing: bool, counts: dict[str, Counts]) -> GraphChange | None:
-    new = _source_triples(source)
+    """An RDF source against what its graph holds, both whole (RDF files are read whole)."""
+    new = _canonical(source.triples)
     new_records = _records_in(new)
     old_records = _records_in(old)
     # Triples are compared subject by subject (equal triples have equal subjects),
-    # and a record's group is made only while it is compared: a register's worth
-    # of sets of triples is never held at once. Into an empty graph (a first
-    # import) every record is new and nothing needs grouping.
+    # and a record's group is made only while it is compared.
     new_by = _by_subject(new) if old else {}
     old_by = _by_subject(old)
     for record, kind in new_records.items():
@@ -469,10 +408,7 @@ def _diff(source: Source, old: list[Terms], keep_missing: bool, counts: dict[str
                 kept |= _group(record, old_by, old_records)
             else:
                 counts[kind].removed += 1
-    for record in source.records:
-        if not record.identifier:
-            counts[record.kind.name].invalid += 1
-    if source.rdf and any(isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode) for s, _, o in new):
+    if any(isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode) for s, _, o in new):
         # Blank nodes from two parses never compare equal: a changed file replaces its graph.
         return GraphChange(source.graph, add=TripleList(list({**dict.fromkeys(new), **dict.fromkeys(kept)})), replace=True)
     if not old:
@@ -491,12 +427,7 @@ def _diff(source: Source, old: list[Terms], keep_missing: bool, counts: dict[str
 
 
 def _stored_triples(store: Store, graph: str) -> list[Terms]:
-    """The triples a graph holds, as :data:`Terms` tuples.
-
-    Every quad read brings new term objects; the subjects, predicates and IRIs
-    among them repeat (a record's dozens of triples, a few dozen predicates and
-    classes), so they share one object each (at 100 000 services, gigabytes).
-    """
+    """The triples a graph holds, as :data:`Terms` tuples (repeated terms shared)."""
     shared: dict[object, object] = {}
     triples = []
     for q in store.quads(graph):
@@ -507,13 +438,358 @@ def _stored_triples(store: Store, graph: str) -> list[Terms]:
     return triples
 
 
+@dataclass
+class _Table:
+    """What importing one tabular source has found so far."""
+
+    old_records: dict[ox.NamedNode, str]
+    seen: set[ox.NamedNode] = field(default_factory=set)
+    referenced: set = field(default_factory=set)
+    """Non-record nodes (channels, costs, groups) the file's records point at."""
+    orphans: list[Terms] = field(default_factory=list)
+    """Stored statements about nodes a changed or removed record no longer points at."""
+    added: int = 0
+    removed: int = 0
+    distinct: set[Terms] = field(default_factory=set)
+    """Triples added, kept only when the store cannot count them afterwards (buffered writes)."""
+
+
+class _Import:
+    """One run of ``virsis import``: read, check, compare and write, chunk by chunk.
+
+    Tabular files are read twice. The first reading checks every file's shape
+    and learns which records the files define, so that links resolve; nothing
+    of the rows is kept. The second turns :data:`CHUNK_RECORDS` rows at a time
+    into triples, compares them with what the store holds from that source and
+    writes the difference through one :meth:`Store.writing` session: memory
+    stays bounded however large the files are, and on the embedded store the
+    writing of one chunk overlaps the reading of the next. A problem found late
+    (a bad cell in the last row, a cycle, a violation) ends the session without
+    its changes, so the store is exactly as it was before the import.
+    """
+
+    def __init__(self, store: Store, options: dict, keep_missing: bool, progress: Progress | None, keep: bool) -> None:
+        self.store, self.options, self.keep_missing, self.progress, self.keep = store, options, keep_missing, progress, keep
+        self.result = ImportResult()
+        self.base = base_iri()
+        self.id_prefix = f"{self.base}id/"
+        self.defined: set[ox.NamedNode] = set()
+        self.known: set[ox.NamedNode] = set()  # link targets found in the store
+        self.asked: set[ox.NamedNode] = set()
+        self.resolved: dict[tuple[str, tuple[str, ...]], ox.NamedNode | None] = {}
+        self.replaces: dict[ox.NamedNode, set[ox.NamedNode]] = defaultdict(set)
+        self.replaces_where: dict[ox.NamedNode, str] = {}
+        self.batch: list[Terms] = []  # the records' triples, kept only to validate a buffered write
+        self.writes: Writes | None = None
+        self.wrote = False
+
+    def survey(self, paths: list[Path]) -> None:
+        """The first reading of every file; file-level problems become errors."""
+        for path in paths:
+            source = _survey(path, self.options, self.result.errors, self.base, self.defined)
+            if source is not None:
+                self.result.sources.append(source)
+        graphs = [s.graph for s in self.result.sources]
+        for g in sorted({g for g in graphs if graphs.count(g) > 1}):
+            self.result.errors.append(f"two files would land in the same graph {g}: give them different names")
+
+    def run(self, writes: Writes, agent: str, now: dt.datetime) -> None:
+        """The second reading: every source compared and written through ``writes``."""
+        self.writes = writes
+        # Edges of records this import does not bring, read before anything is written.
+        stored_replaces = [(r["a"], r["b"]) for r in self.store.query(f"SELECT ?a ?b WHERE {{ ?a {REPLACES} ?b }}")]
+        if not is_initialised(self.store):
+            self._write(model_changes())
+        for source in self.result.sources:
+            self._source(source, agent, now)
+        for a, b in stored_replaces:
+            if a not in self.defined:
+                self.replaces[a].add(b)
+        self.result.errors += _cycles(self.replaces, self.replaces_where)
+
+    def _write(self, changes: list[GraphChange]) -> None:
+        if not self.result.errors:  # after the first error only checking goes on
+            for change in changes:
+                self.writes.write(change)
+                self.wrote = True
+
+    def _source(self, source: Source, agent: str, now: dt.datetime) -> None:
+        unchanged_file = recorded_sha256(self.store, source.graph, self.base) == source.sha256
+        if source.rdf:
+            if unchanged_file:
+                return  # the same bytes say the same triples
+            changed, size = self._rdf(source)
+        else:
+            changed, size = self._table(source)
+        if not self.result.errors and (changed or not unchanged_file):
+            self._write([_provenance(source, self.store, self.base, agent, now, size)])
+
+    # -- RDF files: read whole, compared whole ----------------------------------------
+
+    def _rdf(self, source: Source) -> tuple[bool, int]:
+        self._report_rdf_dangling(source)
+        records = _records_in((t.subject, t.predicate, t.object) for t in source.triples)
+        source.records = len(records)
+        if self.keep:
+            self.result.records += [r.value for r in records]
+            self.batch += [(t.subject, t.predicate, t.object) for t in source.triples]
+        old = _stored_triples(self.store, source.graph)
+        change = _diff(source, old, self.keep_missing, self.result.counts)
+        if change is None:
+            return False, len(old)
+        removed = len(old) if change.replace else len(change.remove)
+        self.result.added += len(change.add)
+        self.result.removed += removed
+        self._write([change])
+        return True, len(old) - removed + len(change.add)
+
+    def _report_rdf_dangling(self, source: Source) -> None:
+        """In RDF files, a link to a record IRI (``{base}id/...``) that nothing defines is reported too."""
+        links = [t for t in source.triples if isinstance(t.object, ox.NamedNode) and t.object.value.startswith(self.id_prefix) and t.predicate != RDF_TYPE]
+        missing = {t.object for t in links} - self.defined
+        missing -= self.store.existing(missing)
+        names = {t.subject: t.object.value for t in source.triples if t.predicate == IDENTIFIER_PREDICATE}
+        for t in links:
+            if t.object in missing:
+                who = names.get(t.subject, t.subject.value)
+                self.result.warnings.append(f"{source.path.name}: {who} {t.predicate.value.rsplit('#', 1)[-1].rsplit('/', 1)[-1]} → {t.object.value} names no record in the files or the store (a dangling link)")
+
+    # -- tabular files: streamed -------------------------------------------------------
+
+    def _table(self, source: Source) -> tuple[bool, int]:
+        graph = source.graph
+        state = _Table(_stored_records(self.store, graph))
+        before = self.store.count(graph)
+        chunk: list[Record] = []
+        seen: dict[str, str] = {}
+        for name, kind, where, cells, done, total in _rows(source, self.options):
+            if self.progress and done % 1000 == 0:
+                self.progress(name, done, total)
+            chunk.append(self._record(kind, where, cells, seen))
+            if len(chunk) >= CHUNK_RECORDS:
+                self._chunk(source, chunk, state)
+                chunk = []
+        self._chunk(source, chunk, state)
+        self._missing(source, state)
+        if self.result.errors or not (state.added or state.removed):
+            return False, before
+        if self.writes.visible:
+            # Records may share nodes (a service group): the store knows the true count.
+            self.writes.settle()
+            size = self.store.count(graph)
+            added = size - before + state.removed
+        else:
+            added = len(state.distinct)
+            size = before - state.removed + added
+        self.result.added += added
+        self.result.removed += state.removed
+        return True, size
+
+    def _record(self, kind: Kind, where: str, cells: dict[str, str], seen: dict[str, str]) -> Record:
+        problems: list[Problem] = []
+        identifier = record_identifier(kind, cells)
+        if kind.identified and not identifier:
+            problems.append(Problem(where, "has no identifier: every record needs one", "identifier"))
+        elif not IDENTIFIER.fullmatch(identifier):
+            problems.append(Problem(where, f"{identifier!r} is not a valid identifier: use letters, digits, '.', '_' or '-'", "identifier"))
+        elif identifier in seen:
+            problems.append(Problem(where, f"identifier {identifier!r} is already used in {seen[identifier]}: each record once per file", "identifier"))
+        else:
+            seen[identifier] = where
+        for column in _required(kind):
+            if not cells.get(column, "").strip():
+                problems.append(Problem(where, "is empty but required", column))
+        path_id = identifier if IDENTIFIER.fullmatch(identifier or "-") else "invalid"
+        record = Record(kind, identifier, ox.NamedNode(f"{self.base}id/{kind.path}/{path_id}"), where)
+        kind.build(Row(kind, cells, where, self.base, problems), record)
+        if problems:
+            self.result.errors.extend(str(p) for p in problems)
+            record.triples.clear()
+            record.identifier = ""  # marks the record invalid for the counts
+        return record
+
+    def _chunk(self, source: Source, chunk: list[Record], state: _Table) -> None:
+        valid = []
+        for record in chunk:
+            if record.identifier:
+                valid.append(record)
+            else:
+                self.result.counts[record.kind.name].invalid += 1
+        if not valid:
+            return
+        source.records += len(valid)
+        self._resolve(valid)
+        if self.keep:
+            for record in valid:
+                self.result.records.append(record.iri.value)
+                self.result.locations[record.iri.value] = (source.path, record.where)
+        if self.result.errors:
+            return  # nothing will be written: the rows are only checked from here on
+        new = [t for r in valid for t in r.triples]
+        if self.keep and not self.writes.visible:
+            self.batch += new
+        self._compare(source.graph, new, {r.iri: r.kind.name for r in valid}, state)
+
+    def _resolve(self, records: list[Record]) -> None:
+        """Links by identifier → the IRIs of the records they name (in the files or the store).
+
+        Also notes who replaces whom, for the cycle check at the end.
+        """
+        places = [(r, i, r.triples[i][2]) for r in records for i in r.links]
+        fresh: dict[tuple[str, tuple[str, ...]], list[ox.NamedNode]] = {}
+        for _, _, link in places:
+            key = (link.identifier, link.kinds)
+            if key not in self.resolved and key not in fresh:
+                fresh[key] = _candidates(link, self.base)
+        # The store is asked only about candidates that come before the first one
+        # defined in the files: the others cannot change which one is chosen.
+        wanted = set()
+        for found in fresh.values():
+            for c in found:
+                if c in self.defined:
+                    break
+                if c not in self.asked:
+                    wanted.add(c)
+        if wanted:
+            self.known |= self.store.existing(wanted)
+            self.asked |= wanted
+        for key, found in fresh.items():
+            self.resolved[key] = next((c for c in found if c in self.defined or c in self.known), None)
+        for record, i, link in places:
+            target = self.resolved[(link.identifier, link.kinds)]
+            if target is None:
+                kinds = " or ".join(link.kinds)
+                self.result.warnings.append(f"{link.where}, column {link.column}: {link.identifier!r} names no {kinds} record in the files or the store (a dangling link)")
+                target = _candidates(link, self.base)[0]
+            s, p, _ = record.triples[i]
+            record.triples[i] = (s, p, target)
+            if link.column == "replaces":
+                self.replaces[s].add(target)
+                self.replaces_where[s] = record.where
+        for record in records:
+            record.links.clear()
+
+    def _old_groups(self, graph: str, records: list[ox.NamedNode], state: _Table) -> list[Terms]:
+        """What the store's graph says about ``records`` and the nodes they own (minted under ``{base}id/``)."""
+        known_records = _Either(self.defined, state.old_records)
+        found: list[Terms] = []
+        frontier, seen = records, set(records)
+        while frontier:
+            triples = self.store.about(frontier, graph)
+            found += triples
+            frontier = []
+            for _, _, o in triples:
+                if type(o) is ox.NamedNode and o not in seen and o.value.startswith(self.id_prefix) and o not in known_records:
+                    seen.add(o)
+                    frontier.append(o)
+        return found
+
+    def _compare(self, graph: str, new: list[Terms], records: dict[ox.NamedNode, str], state: _Table) -> None:
+        counts = self.result.counts
+        state.seen.update(records)
+        if not state.old_records:  # nothing of this source in the store yet: all of it is new
+            for kind in records.values():
+                counts[kind].new += 1
+            # Records may repeat a shared node's statements (a service group): the
+            # store keeps one of each, and the counts are taken from it (or from
+            # ``state.distinct`` when the writes are buffered).
+            self._add(graph, new, state)
+            return
+        known_records = _Either(self.defined, state.old_records)
+        new_by = _by_subject(new)
+        old_by = _by_subject(self._old_groups(graph, [r for r in records if r in state.old_records], state))
+        add: list[Terms] = []
+        remove: list[Terms] = []
+        for record, kind in records.items():
+            new_group = _group(record, new_by, known_records)
+            owned = {t[0] for t in new_group} - {record}
+            state.referenced |= owned
+            if record not in state.old_records:
+                counts[kind].new += 1
+                add += new_group
+                continue
+            old_group = _group(record, old_by, known_records)
+            if old_group == new_group:
+                counts[kind].unchanged += 1
+                continue
+            counts[kind].changed += 1
+            add += new_group - old_group
+            for t in old_group - new_group:
+                # A node the record no longer points at may be another record's (a shared group).
+                (remove if t[0] == record or t[0] in owned else state.orphans).append(t)
+        self._add(graph, list(dict.fromkeys(add)), state)
+        self._remove(graph, list(dict.fromkeys(remove)), state)
+
+    def _missing(self, source: Source, state: _Table) -> None:
+        """Records the store holds from this source that the file no longer has."""
+        gone = [r for r in state.old_records if r not in state.seen]
+        if self.result.errors:
+            return
+        remove: list[Terms] = []
+        if gone:
+            old_by = _by_subject(self._old_groups(source.graph, gone, state))
+            known_records = _Either(self.defined, state.old_records)
+            counts = self.result.counts
+            for record in gone:
+                group = _group(record, old_by, known_records)
+                if self.keep_missing:
+                    counts[state.old_records[record]].kept += 1
+                    state.referenced |= {t[0] for t in group}
+                    continue
+                counts[state.old_records[record]].removed += 1
+                for t in group:
+                    (remove if t[0] == record else state.orphans).append(t)
+        remove += [t for t in state.orphans if t[0] not in state.referenced]
+        self._remove(source.graph, list(dict.fromkeys(remove)), state)
+
+    def _add(self, graph: str, add: list[Terms], state: _Table) -> None:
+        if add:
+            state.added += len(add)
+            if not self.writes.visible:
+                state.distinct.update(add)
+            self._write([GraphChange(graph, add=TripleList(add))])
+
+    def _remove(self, graph: str, remove: list[Terms], state: _Table) -> None:
+        if remove:
+            state.removed += len(remove)
+            self._write([GraphChange(graph, remove=TripleList(remove))])
+
+
+_REQUIRED: dict[str, tuple[str, ...]] = {}
+
+
+def _required(kind: Kind) -> tuple[str, ...]:
+    """The required columns of a kind (looked up by name: hashing a Kind hashes all its columns)."""
+    found = _REQUIRED.get(kind.name)
+    if found is None:
+        found = _REQUIRED[kind.name] = tuple(c.name for c in kind.columns if c.required)
+    return found
+
+
+def _cycles(edges: dict[ox.NamedNode, set[ox.NamedNode]], where: dict[ox.NamedNode, str]) -> list[str]:
+    """Services that replace each other in a cycle, reported at the rows that start one."""
+    errors, reported = [], set()
+    for start in where:
+        stack, seen = [(start, [start])], set()
+        while stack:
+            node, path = stack.pop()
+            for nxt in edges.get(node, ()):
+                if nxt == start and start not in reported:
+                    reported.update(path)
+                    chain = " → ".join(p.value.rsplit("/", 1)[1] for p in [*path, start])
+                    errors.append(f"{where[start]}, column replaces: services replace each other in a cycle ({chain}): a service cannot replace itself, directly or through others")
+                elif nxt not in seen:
+                    seen.add(nxt)
+                    stack.append((nxt, [*path, nxt]))
+    return errors
+
+
 def _provenance(source: Source, store: Store, base: str, agent: str, now: dt.datetime, triples: int) -> GraphChange:
     graph = ox.NamedNode(source.graph)
     file, checksum, activity = (ox.NamedNode(f"{source.graph}/{part}") for part in ("file", "checksum", "import"))
     prov_graph = provenance_graph(base)
     old = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(prov_graph) if q.subject in (graph, file, checksum, activity)]
     time = ox.Literal(now.isoformat(timespec="seconds"), datatype=ox.NamedNode(XSD + "dateTime"))
-    records = sum(1 for r in source.records if r.identifier) if not source.rdf else len(_records_in(source.triples))
 
     def p(ns: str, name: str) -> ox.NamedNode:
         return ox.NamedNode(ns + name)
@@ -526,7 +802,7 @@ def _provenance(source: Source, store: Store, base: str, agent: str, now: dt.dat
         ox.Triple(graph, p(PROV, "wasGeneratedBy"), activity),
         ox.Triple(graph, p(PROV, "generatedAtTime"), time),
         ox.Triple(graph, p(VOID, "triples"), ox.Literal(str(triples), datatype=p(XSD, "integer"))),
-        ox.Triple(graph, p(VOID, "entities"), ox.Literal(str(records), datatype=p(XSD, "integer"))),
+        ox.Triple(graph, p(VOID, "entities"), ox.Literal(str(source.records), datatype=p(XSD, "integer"))),
         ox.Triple(file, RDF_TYPE, p(PROV, "Entity")),
         ox.Triple(file, p(DCT, "title"), ox.Literal(source.path.name)),
         ox.Triple(file, p(SPDX, "checksum"), checksum),
@@ -554,7 +830,7 @@ def recorded_sha256(store: Store, graph: str, base: str | None = None) -> str | 
     return None
 
 
-def plan_import(
+def import_files(
     store: Store,
     paths: list[Path],
     *,
@@ -566,27 +842,68 @@ def plan_import(
     agent: str | None = None,
     now: dt.datetime | None = None,
     progress: Progress | None = None,
-) -> ImportPlan:
-    """Work out everything importing ``paths`` would do; write nothing.
+    dry_run: bool = False,
+    strict: bool = False,
+    validate: bool = False,
+    locate: bool = False,
+) -> ImportResult:
+    """Import ``paths`` into ``store`` in one atomic write, or report why not.
 
-    The plan's ``errors`` name the file, row or line and column of every problem
-    found; when there is any, the plan has no changes.
+    Promises: when the result has errors (a bad file, row or cell; a cycle;
+    with ``strict``, a dangling link; with ``validate``, a Violation of the
+    registration rules), or with ``dry_run``, the store is exactly as it was.
+    Errors name the file, row or line and column. Importing an unchanged file
+    changes nothing, not even its provenance. ``validate`` validates the
+    imported records in their neighbourhood (the report is ``result.report``);
+    ``locate`` keeps where each record was read (``result.locations``).
     """
     if graph and len(paths) > 1:
-        return ImportPlan([], errors=["--graph names one graph: import one file with it"])
+        return ImportResult(errors=["--graph names one graph: import one file with it"])
     options = {"kind": kind, "sheet": sheet, "graph": graph, "delimiter": delimiter}
+    run = _Import(store, options, keep_missing, progress, keep=validate or locate)
+    result = run.result
     with _collector_paused():
-        return _plan(store, paths, options, keep_missing, agent, now, progress)
+        run.survey(paths)
+        with store.writing(buffered=dry_run) as writes:
+            run.run(writes, agent or _agent(), now or dt.datetime.now(dt.timezone.utc))
+            if strict and result.warnings:
+                result.errors.append(f"{len(result.warnings)} dangling link(s) with --strict")
+            changed = result.added or result.removed
+            if validate and changed and not result.errors:
+                from .validation import validate_import
+
+                writes.settle()  # the records are read back from the store
+                result.report = validate_import(store, result, pending=None if writes.visible else run.batch)
+                if not result.report.conforms("violation"):
+                    result.errors.append(
+                        f"{result.report.count('violation')} pārkāpumi / violations: "
+                        "fix the records, or import anyway with --no-validate"
+                    )
+            if result.errors or dry_run or not run.wrote:
+                writes.discard()
+            result.written = not writes.discarded
+    return result
+
+
+def import_examples(store: Store) -> ImportResult:
+    """Load the model and the example registry (``data/examples/``) into ``store``.
+
+    Raises :class:`RegisterError` if the examples do not import cleanly.
+    """
+    initialise(store)
+    result = import_files(store, resources.example_files())
+    if result.errors:
+        raise RegisterError("\n".join(result.errors))
+    return result
 
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while planning.
+    """Pause Python's cyclic garbage collector while importing.
 
-    Planning makes millions of small tuples (the triples) and keeps them; every
-    few thousand allocations the collector would walk them all again, which at
-    100 000 services is half the planning time. The records make no reference
-    cycles, so nothing is lost by collecting once at the end.
+    An import makes millions of small tuples (the triples); every few thousand
+    allocations the collector would walk all that are alive again. The records
+    make no reference cycles, so nothing is lost by collecting once at the end.
     """
     if not gc.isenabled():
         yield
@@ -598,51 +915,11 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _plan(store: Store, paths: list[Path], options: dict, keep_missing: bool, agent: str | None, now: dt.datetime | None, progress: Progress | None) -> ImportPlan:
-    base = base_iri()
-    plan = ImportPlan([])
-    for path in paths:
-        source = _read_source(path, options, plan.errors, base, progress)
-        if source is not None:
-            plan.sources.append(source)
-    graphs = [s.graph for s in plan.sources]
-    duplicates = {g for g in graphs if graphs.count(g) > 1}
-    for g in sorted(duplicates):
-        plan.errors.append(f"two files would land in the same graph {g}: give them different names")
-    _resolve_links(plan.sources, store, base, plan.warnings)
-    plan.errors += _replacement_cycles(plan.sources, store)
-    counts: dict[str, Counts] = defaultdict(Counts)
-    for source in plan.sources:
-        old = _stored_triples(store, source.graph)
-        file_unchanged = recorded_sha256(store, source.graph, base) == source.sha256
-        change = None if (file_unchanged and source.rdf) else _diff(source, old, keep_missing, counts)
-        if change is not None:
-            plan.changes.append(change)
-            size = len(change.add) if change.replace else len(old) - len(change.remove) + len(change.add)
-        else:
-            size = len(old)
-        if change is not None or not file_unchanged:
-            plan.changes.append(_provenance(source, store, base, agent or _agent(), now or dt.datetime.now(dt.timezone.utc), size))
-    plan.counts = counts
-    if plan.errors:
-        plan.changes = []
-    elif plan.changes and not is_initialised(store):
-        plan.changes = model_changes() + plan.changes
-    return plan
-
-
 def _agent() -> str:
     try:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
-
-
-def apply_plan(store: Store, plan: ImportPlan) -> None:
-    """Make the plan's changes in one atomic write; refuse a plan with errors."""
-    if plan.errors:
-        raise RegisterError("\n".join([*plan.errors, "nekas netika ierakstīts / nothing was written"]))
-    store.apply(plan.changes)
 
 
 # ---------------------------------------------------------------------------

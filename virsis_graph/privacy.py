@@ -48,23 +48,36 @@ def personal(statement: ox.Triple | ox.Quad, persons: set) -> bool:
 CREATOR = "http://purl.org/dc/terms/creator"
 
 
+def people_of(store) -> set[ox.NamedNode | ox.BlankNode]:
+    """The subjects typed foaf:Person anywhere in ``store``: whose statements are kept private."""
+    return {row["p"] for row in store.query(f"SELECT DISTINCT ?p WHERE {{ ?p <{RDF_TYPE}> <{PERSON}> }}")}
+
+
+def publishable(q: ox.Quad, persons: set) -> bool:
+    """Whether a quad of a data or provenance graph may be published (``persons``: from :func:`people_of`).
+
+    Not the personal data of people, and not who ran each import (``dct:creator``
+    in the provenance graph, a login name).
+    """
+    from .importing import provenance_graph
+
+    if personal(q, persons):
+        return False
+    return not (q.predicate.value == CREATOR and isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == provenance_graph())
+
+
 def public_quads(store, graphs: list[str] | None = None) -> Iterator[ox.Quad]:
     """Every quad of ``graphs`` (default: the register's data and provenance graphs) that may be published.
 
-    Leaves out the personal data of people and who ran each import
-    (``dct:creator`` in the provenance graph, a login name); by default also the
-    model graphs (published with the ontology).
+    Leaves out what :func:`publishable` refuses; by default also the model
+    graphs (published with the ontology).
     """
-    from .importing import MODEL_GRAPHS, provenance_graph
+    from .importing import MODEL_GRAPHS
 
-    persons = {row["p"] for row in store.query(f"SELECT DISTINCT ?p WHERE {{ ?p <{RDF_TYPE}> <{PERSON}> }}")}
-    provenance = provenance_graph()
+    persons = people_of(store)
     for graph in graphs if graphs is not None else store.graphs():
         if graphs is None and graph in MODEL_GRAPHS:
             continue
         for q in store.quads(graph):
-            if personal(q, persons):
-                continue
-            if graph == provenance and q.predicate.value == CREATOR:
-                continue
-            yield q
+            if publishable(q, persons):
+                yield q

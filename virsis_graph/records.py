@@ -156,6 +156,8 @@ class Record:
     iri: ox.NamedNode
     where: str
     triples: list[tuple[ox.NamedNode, ox.NamedNode, Object]] = field(default_factory=list)
+    links: list[int] = field(default_factory=list)
+    """Positions in ``triples`` whose object is a :class:`Link` still to resolve."""
 
 
 class Row:
@@ -306,6 +308,8 @@ def _bilingual(row: Row, record: Record, column: str, predicate: str) -> None:
 def _add(record: Record, predicate: ox.NamedNode, objects) -> None:
     for o in objects if isinstance(objects, list) else [objects]:
         if o is not None:
+            if type(o) is Link:
+                record.links.append(len(record.triples))
             record.triples.append((record.iri, predicate, o))
 
 

@@ -16,6 +16,7 @@ import os
 import shutil
 import sys
 from abc import ABC, abstractmethod
+from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -67,6 +68,38 @@ class GraphChange:
         return (ox.Quad(t.subject, t.predicate, t.object, g) for t in triples)
 
 
+class Writes:
+    """The handle of one :meth:`Store.writing` session."""
+
+    visible = False
+    """Whether the store's reads see what was written before the session ends."""
+
+    def __init__(self) -> None:
+        self.discarded = False
+
+    def write(self, change: GraphChange) -> None:
+        """Make one change as part of the session."""
+        raise NotImplementedError
+
+    def discard(self) -> None:
+        """End the session without its changes: the store stays as it was before it."""
+        self.discarded = True
+
+    def settle(self) -> None:
+        """Wait until everything written so far can be read back (when ``visible``)."""
+
+
+class BufferedWrites(Writes):
+    """Keeps the changes until the session ends (remote stores, dry runs)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.changes: list[GraphChange] = []
+
+    def write(self, change: GraphChange) -> None:
+        self.changes.append(change)
+
+
 class Store(ABC):
     """What every backend offers. Queries see the union of all named graphs."""
 
@@ -92,6 +125,33 @@ class Store(ABC):
     @abstractmethod
     def apply(self, changes: list[GraphChange]) -> None:
         """Make all ``changes`` at once: after a crash, all or none of them are in the store."""
+
+    @contextmanager
+    def writing(self, buffered: bool = False) -> Iterator[Writes]:
+        """An atomic write session: what is written through it lands all together or not at all.
+
+        Leaving the block normally commits; an exception, or :meth:`Writes.discard`
+        called inside it, leaves the store exactly as it was. Here the changes are
+        kept in memory and sent at the end as one :meth:`apply`, so reads inside
+        the block do not see them (``writes.visible`` is False); the embedded
+        store writes as it goes (see :meth:`EmbeddedStore.writing`).
+        """
+        writes = BufferedWrites()
+        yield writes
+        if not writes.discarded:
+            self.apply(writes.changes)
+
+    def about(self, subjects: Iterable[ox.NamedNode | ox.BlankNode], graph: str) -> list[tuple]:
+        """Every triple of ``graph`` whose subject is one of ``subjects``, as (s, p, o) tuples."""
+        wanted = [s for s in subjects if isinstance(s, ox.NamedNode)]
+        g = ox.NamedNode(graph)
+        found: list[tuple] = []
+        for start in range(0, len(wanted), 500):
+            # IRIs were validated by ox.NamedNode and are written in its own syntax.
+            values = " ".join(str(i) for i in wanted[start : start + 500])
+            rows = self.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} GRAPH {g} {{ ?s ?p ?o }} }}")
+            found += [(r["s"], r["p"], r["o"]) for r in rows]
+        return found
 
     def existing(self, iris: Iterable[ox.NamedNode]) -> set[ox.NamedNode]:
         """Those of ``iris`` that are registered: the subject of a ``dct:identifier``."""
@@ -175,7 +235,7 @@ def python_value(term: object) -> object:
 # Embedded pyoxigraph
 # ---------------------------------------------------------------------------
 
-_BULK = 50_000  # above this many quads, write with the bulk loader (files, not memtables)
+_SMALL = 1_000  # up to this many quads a write is a transaction; more go to the bulk loader (files, not memtables)
 _CHUNK = 100_000
 """Triples per bulk load: the loader buffers a whole load in memory (one load of
 millions of triples takes gigabytes); a chunk of 100 000 takes a few hundred MB
@@ -293,71 +353,193 @@ class EmbeddedStore(Store):
     def count(self, graph=None):
         if graph is None:
             return len(self._store) - sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-        return super().count(graph)
+        # Counted by the engine: a Python object per quad would cost seconds at national scale.
+        g = ox.NamedNode(graph)  # validated: safe to write into the query in its own syntax
+        rows = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}")
+        return int(next(iter(rows))["n"].value)
 
     # -- writing -----------------------------------------------------------------
+
+    def about(self, subjects, graph):
+        g = ox.NamedNode(graph)
+        return [(q.subject, q.predicate, q.object) for s in subjects for q in self._store.quads_for_pattern(s, None, None, g)]
 
     def apply(self, changes):
         if not changes:
             return
-        if self.path is None:
-            self._write(changes)
+        with self.writing() as writes:
+            for change in changes:
+                writes.write(change)
+
+    @contextmanager
+    def writing(self, buffered: bool = False) -> Iterator[Writes]:
+        """A write session that writes as it goes (``visible``), unless ``buffered``.
+
+        On disk, a RocksDB checkpoint of the store is taken first (hard links,
+        so it is quick and small); committing flushes and drops it, and
+        discarding — or a crash, even ``kill -9``, found at the next open —
+        restores it. In memory, the session keeps an undo log instead. So an
+        import can write chunk by chunk while it still reads its files, and
+        still leave the store as before if a late row turns out wrong.
+        """
+        if buffered:
+            with super().writing(buffered=True) as writes:
+                yield writes
             return
+        writes = LiveWrites(self)
+        try:
+            yield writes
+        except BaseException:
+            writes.end(commit=False)
+            raise
+        writes.end(commit=not writes.discarded)
+
+    def _begin_checkpoint(self) -> None:
         tmp = self._side("checkpoint-tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         self._store.flush()
         self._store.backup(str(tmp))
         tmp.rename(self._checkpoint)  # from here on, a crash rolls back to the checkpoint
-        self._write(changes)
+
+    def _commit_checkpoint(self) -> None:
         self._store.flush()
         done = self._side("checkpoint-done")
         self._checkpoint.rename(done)  # the commit point
         shutil.rmtree(done, ignore_errors=True)
 
-    def _write(self, changes: list[GraphChange]) -> None:
-        for change in changes:
-            g = ox.NamedNode(change.graph)
-            if change.replace:
-                self._store.remove_graph(g)
-            for quad in change.quads(change.remove):
-                self._store.remove(quad)
-            if len(change.add) > _BULK:
-                self._bulk_add(change.add, g)
-            elif change.add:
-                self._store.extend(change.quads(change.add))
-
-    def _bulk_add(self, triples: Iterable[ox.Triple], graph: ox.NamedNode) -> None:
-        """Add many triples to ``graph`` with the bulk loader, as N-Triples text in chunks.
-
-        Text is the fast way in: making an ox.Quad per triple costs more than the
-        loader's parsing. ``bulk_load`` runs without the GIL, so while one chunk is
-        written on a second thread the next one is formatted here. Triples may come
-        as (subject, predicate, object) tuples of terms (``triples.terms()``, as
-        :class:`~virsis_graph.importing.TripleList` offers), which saves making Triples.
-        Chunks with blank nodes go in as quads instead, which keeps their identifiers.
-        """
-        terms = getattr(triples, "terms", None)
-        rows: Iterator = iter(terms()) if terms is not None else (tuple(t) for t in triples)
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="virsis-bulk-load") as writer:
-            pending: Future | None = None
-            while chunk := list(islice(rows, _CHUNK)):
-                if any(type(s) in _NOT_TEXT or type(o) in _NOT_TEXT for s, _, o in chunk):
-                    if pending is not None:
-                        pending.result()
-                    pending = None
-                    self._store.bulk_extend(ox.Quad(s, p, o, graph) for s, p, o in chunk)
-                    continue
-                # The terms were validated when made, so the loader need not check them again.
-                text = "".join(["%s %s %s .\n" % t for t in chunk]).encode()
-                if pending is not None:
-                    pending.result()  # one chunk in the writer at a time: memory stays bounded
-                pending = writer.submit(self._store.bulk_load, text, ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
-            if pending is not None:
-                pending.result()
+    def _roll_back_checkpoint(self) -> None:
+        del self._store  # closes the database (and its lock) before its folder is swapped
+        self._restore()
+        self._store = self._open()
 
     def load_file(self, path: Path, graph: str, base: str) -> None:
         """Load one RDF file straight into ``graph`` (model graphs; no diffing, one transaction)."""
         self._store.load(path=str(path), format=rdf_format(path), base_iri=base, to_graph=ox.NamedNode(graph))
+
+
+class LiveWrites(Writes):
+    """Writes straight into an :class:`EmbeddedStore`; the session can still be undone.
+
+    Large additions go through the bulk loader as N-Triples text, one chunk in
+    a writer thread while the caller prepares the next (``bulk_load`` runs
+    without the GIL): an import's reading and checking overlap its writing.
+    """
+
+    visible = True
+
+    def __init__(self, store: EmbeddedStore) -> None:
+        super().__init__()
+        self.store = store
+        self.on_disk = store.path is not None
+        self._pending: Future | None = None
+        self.touched = False
+        self._buffer: dict[ox.NamedNode, list] = {}  # additions waiting to fill a bulk-load chunk
+        self._buffered = 0
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="virsis-bulk-load") if self.on_disk else None
+        # In memory there is no checkpoint: log what to undo instead, in order.
+        self._undo: list[tuple[bool, list[ox.Quad]]] = []  # (was added, quads)
+        if self.on_disk:
+            store._begin_checkpoint()
+
+    def settle(self) -> None:
+        self._flush()
+        self._wait()
+
+    def _flush(self, whole_chunks: bool = False) -> None:
+        """Send the gathered additions to the loader (with ``whole_chunks``, only full chunks of them)."""
+        for graph, rows in list(self._buffer.items()):
+            cut = len(rows) - len(rows) % _CHUNK if whole_chunks else len(rows)
+            if cut:
+                self._bulk_add(rows[:cut], graph)
+                del rows[:cut]
+                self._buffered -= cut
+            if not rows:
+                del self._buffer[graph]
+
+    def _wait(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+
+    def write(self, change: GraphChange) -> None:
+        ox_store = self.store._store
+        g = ox.NamedNode(change.graph)
+        self.touched = True
+        if change.replace or change.remove:
+            self.settle()  # what was added before must be in before anything is taken out
+        if change.replace:
+            if not self.on_disk:
+                self._undo.append((False, list(ox_store.quads_for_pattern(None, None, None, g))))
+            ox_store.remove_graph(g)
+        if change.remove:
+            removed = [q for q in change.quads(change.remove) if self.on_disk or q in ox_store]
+            if not self.on_disk:
+                self._undo.append((False, removed))
+            for quad in removed:
+                ox_store.remove(quad)
+        if not change.add:
+            return
+        if self.on_disk and len(change.add) > _SMALL:
+            # Gathered into chunks of the bulk loader's size, whatever the callers' sizes.
+            terms = getattr(change.add, "terms", None)
+            rows = terms() if terms is not None else [tuple(t) for t in change.add]
+            self._buffer.setdefault(g, []).extend(rows)
+            self._buffered += len(rows)
+            if self._buffered >= _CHUNK:
+                self._flush(whole_chunks=True)
+            return
+        self.settle()
+        quads = list(change.quads(change.add))
+        if not self.on_disk:
+            quads = [q for q in dict.fromkeys(quads) if q not in ox_store]
+            self._undo.append((True, quads))
+        ox_store.extend(quads)
+
+    def _bulk_add(self, triples: list[tuple], graph: ox.NamedNode) -> None:
+        """Add (subject, predicate, object) tuples with the bulk loader, as N-Triples text in chunks.
+
+        Text is the fast way in: making an ox.Quad per triple costs more than the
+        loader's parsing, and tuples (``TripleList.terms()``) save making Triples.
+        Chunks with blank nodes go in as quads instead, which keeps their
+        identifiers. Returns while the last chunk is still being written.
+        """
+        ox_store = self.store._store
+        rows = iter(triples)
+        while chunk := list(islice(rows, _CHUNK)):
+            if any(type(s) in _NOT_TEXT or type(o) in _NOT_TEXT for s, _, o in chunk):
+                self._wait()
+                ox_store.bulk_extend(ox.Quad(s, p, o, graph) for s, p, o in chunk)
+                continue
+            # The terms were validated when made, so the loader need not check them again.
+            text = "".join(["%s %s %s .\n" % t for t in chunk]).encode()
+            self._wait()  # one chunk in the writer at a time: memory stays bounded
+            self._pending = self._writer.submit(ox_store.bulk_load, text, ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
+
+    def end(self, commit: bool) -> None:
+        """Commit or undo the session (called once, by :meth:`EmbeddedStore.writing`)."""
+        try:
+            if commit:
+                self._flush()
+            self._wait()
+        except BaseException:
+            commit = False
+            raise
+        finally:
+            if self._writer is not None:
+                self._writer.shutdown()
+            if self.on_disk:
+                if commit or not self.touched:  # nothing written: nothing to undo
+                    self.store._commit_checkpoint()
+                else:
+                    self.store._roll_back_checkpoint()
+            elif not commit:
+                ox_store = self.store._store
+                for added, quads in reversed(self._undo):
+                    if added:
+                        for quad in quads:
+                            ox_store.remove(quad)
+                    else:
+                        ox_store.extend(quads)
 
 
 def open_store(store: str | Path | None = None, endpoint: str | None = None, **remote_options: str | None) -> Store:

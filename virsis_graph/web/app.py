@@ -21,13 +21,16 @@ from ..importing import ONTOLOGY_GRAPH, VOCABULARIES_GRAPH
 from ..settings import TOKENS_FILE, base_iri
 from ..store import Store
 from ..summary import summarise
-from . import catalog, catalogues, dashboard, graph_store, linked_data, search, sparql
+from . import catalog, catalogues, dashboard, graph_store, linked_data, search, sparql, terms
 from .query_pool import QueryPool
 from .negotiation import negotiate
+from .wording import Text, choose, counted, shown
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LANGUAGES = ("lv", "en")
-TITLES = ("http://purl.org/dc/terms/title", "http://xmlns.com/foaf/0.1/name")
+TITLES = ("http://purl.org/dc/terms/title", "http://xmlns.com/foaf/0.1/name", "http://www.w3.org/2004/02/skos/core#prefLabel")
+# rdf:type is RDF itself, not a term the ontology declares, yet every record page has a row of it.
+SITE_LABELS = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type": {"lv": "veids", "en": "type"}}
 
 
 def model_labels(store: Store) -> dict[str, dict[str, str]]:
@@ -73,18 +76,23 @@ def create_app(store: Store, *, query_limits: dict | None = None, read_only: boo
 
     app = FastAPI(title="VIRSIS graph", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"], expose_headers=["ETag", "Link", "Content-Location"])
-    def changed() -> None:
-        """After a write: what was made from the register is made again when next asked for."""
+    def changed(added: list[ox.Quad] | None = None, removed: list[ox.Quad] | None = None) -> None:
+        """After a write: the public mirror takes its delta (``added``/``removed`` quads; without them it is
+        made again in the background), and what else was made from the register is made again when next asked for."""
         with pool_lock:
-            for p in pool:
-                p.close()
-            pool.clear()
+            current = list(pool)
+        for p in current:
+            if added is None and removed is None:
+                p.rebuild(store)
+            else:
+                p.refresh(store, added or [], removed or [])
         app.state.dumps = None
         app.state.search_index = None
         app.state.scorecards.clear()
 
     app.state.query_pool = query_pool
     app.state.changed = changed
+    app.state.write_lock = threading.Lock()  # writes one at a time: each is validated against the register it changes
     app.state.tokens_file = tokens_file or TOKENS_FILE.value()
     app.state.read_only = read_only
     app.state.store = store
@@ -93,18 +101,31 @@ def create_app(store: Store, *, query_limits: dict | None = None, read_only: boo
     app.state.scorecards = {}  # language → scorecard (web/dashboard.py)
     app.state.labels = model_labels(store)
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+    env.filters["counted"] = counted  # {{ n|counted(lang, ("pakalpojums", "pakalpojumi"), ("service", "services")) }}
+    env.filters["shown"] = shown  # {{ text|shown }}: a Text in the other language gets its lang attribute
     records = base_iri() + "id/"
 
     def language(request: Request) -> str:
         wanted = request.query_params.get("lang", "lv")
         return wanted if wanted in LANGUAGES else "lv"
 
+    def term_label_in(lang: str):
+        """A function giving the model's label of an IRI as a :class:`Text` in ``lang`` (else the other language), or None
+        when the model has none: a page then knows the IRI is not a term of the model (and links it by its address)."""
+
+        def term_label(iri: str) -> Text | None:
+            found = app.state.labels.get(iri) or SITE_LABELS.get(iri)
+            return choose(found, lang) if found else None
+
+        return term_label
+
     def label_in(lang: str):
-        """A function giving the model's label of an IRI in ``lang`` (else Latvian, else its last segment)."""
+        """A function giving the model's label of an IRI in ``lang`` (else the other language, else its last segment)."""
+        term_label = term_label_in(lang)
 
         def label(iri: str) -> str:
-            found = app.state.labels.get(iri, {})
-            return found.get(lang) or found.get("lv") or iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+            found = term_label(iri)
+            return found.text if found else iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
         return label
 
@@ -117,18 +138,20 @@ def create_app(store: Store, *, query_limits: dict | None = None, read_only: boo
             value = getattr(term, "value", "")
             return "/" + value[len(base_iri()):] if isinstance(term, ox.NamedNode) and value.startswith(records) else None
 
-        def title(triples, fallback: str) -> str:
-            """The record's title (or a person's name) in the page's language, else in Latvian."""
-            names = [t.object for t in triples if t.predicate.value in TITLES and isinstance(t.object, ox.Literal)]
-            for wanted in (lang, "lv", ""):
-                for name in names:
-                    if name.language == wanted or (wanted == "" and not name.language):
-                        return name.value
-            return fallback
+        def titled(triples, fallback: str) -> Text:
+            """The record's title (or a person's name, or a concept's label) in the page's language, else
+            without a language, else in the other one, else ``fallback``."""
+            texts: dict[str, str] = {}
+            for predicate in TITLES:  # dct:title first
+                for t in triples:
+                    if t.predicate.value == predicate and isinstance(t.object, ox.Literal):
+                        texts.setdefault(t.object.language or "", t.object.value)
+            return choose(texts, lang, fallback)
 
         other = "en" if lang == "lv" else "lv"
         return env.get_template(template).render(
-            request=request, lang=lang, other=other, label=label, local=local, title=title,
+            request=request, lang=lang, other=other, label=label, term_label=term_label_in(lang), local=local,
+            titled=titled, title=lambda triples, fallback: titled(triples, fallback).text,
             is_iri=lambda term: isinstance(term, ox.NamedNode), version=__version__, **context
         )
 
@@ -140,6 +163,7 @@ def create_app(store: Store, *, query_limits: dict | None = None, read_only: boo
     app.state.render = render
     app.state.language = language
     app.state.label_in = label_in
+    app.state.term_label_in = term_label_in
     app.state.not_found = not_found
 
     @app.exception_handler(404)
@@ -157,6 +181,7 @@ def create_app(store: Store, *, query_limits: dict | None = None, read_only: boo
     app.include_router(catalogues.router)
     app.include_router(search.router)
     app.include_router(dashboard.router)
+    app.include_router(terms.router)
     app.include_router(graph_store.read_router)
     if not read_only:
         app.include_router(graph_store.write_router)

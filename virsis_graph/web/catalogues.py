@@ -17,7 +17,8 @@ from .. import queries as library
 from ..settings import base_iri
 from ..sparql import with_values
 from ..store import Store
-from .linked_data import chain_picture
+from .linked_data import chain_picture, names_of
+from .wording import Text
 from .paging import page_of
 
 router = APIRouter()
@@ -45,15 +46,32 @@ def _identifier(iri: str) -> str:
     return iri.rsplit("/", 1)[1]
 
 
+def _fill_titles(store: Store, items: list[tuple[ox.NamedNode, dict]], lang: str) -> None:
+    """Give each item (``{"title": Text, ...}``) without a title in ``lang`` its name from the register: its title in
+    the other language (a :class:`Text` that carries its language), else its identifier."""
+    untitled = [(iri, item) for iri, item in items if not item["title"].text]
+    names = names_of(store, [iri for iri, _ in untitled], lang)
+    for iri, item in untitled:
+        item["title"] = names[iri.value]
+
+
+def _titled(store: Store, services: list[dict], lang: str) -> list[dict]:
+    """Catalogue rows with their ``title`` as a :class:`Text`, falling back like :func:`_fill_titles`."""
+    rows = [{**s, "title": Text(s["title"], lang)} for s in services]
+    _fill_titles(store, [(ox.NamedNode(r["service"]), r) for r in rows], lang)
+    return rows
+
+
 @router.get("/life-situations", response_class=HTMLResponse)
 def life_situations(request: Request) -> str:
     """Every life situation with how many needs it has."""
     store: Store = request.app.state.store
     lang = request.app.state.language(request)
     rows = [
-        {"id": _identifier(r["ls"].value), "title": _value(r["title"]), "needs": int(r["needs"].value)}
+        {"iri": r["ls"], "id": _identifier(r["ls"].value), "title": Text(_value(r["title"]), lang), "needs": int(r["needs"].value)}
         for r in store.query(with_values(LIFE_SITUATIONS, {"lang": ox.Literal(lang)}))
     ]
+    _fill_titles(store, [(row["iri"], row) for row in rows], lang)
     return request.app.state.render("life_situations.html", request, rows=rows)
 
 
@@ -67,14 +85,17 @@ def life_situation(identifier: str, request: Request) -> Response:
         bindings = library.bind(query, {"life_situation": identifier, "lang": lang}, store)
     except library.QueryError:
         return request.app.state.not_found(request, f"/life-situations/{identifier}")
-    title, needs = identifier, defaultdict(dict)
+    title, needs, services = identifier, defaultdict(dict), {}
     for r in store.query(library.prepared(query, bindings)):
         title = _value(r["life_situation_title"]) or title
         need = needs[_identifier(r["need"].value)]
-        need.setdefault("title", _value(r["need_title"]))
+        need.setdefault("iri", r["need"])
+        need.setdefault("title", Text(_value(r["need_title"]), lang))
         need.setdefault("services", {})
         if r["service"] is not None:
-            need["services"][_identifier(r["service"].value)] = (_value(r["service_title"]), _value(r["stage"]).rsplit("/", 1)[-1])
+            service = services.setdefault(r["service"].value, {"iri": r["service"], "title": Text(_value(r["service_title"]), lang)})
+            need["services"][_identifier(r["service"].value)] = (service, _value(r["stage"]).rsplit("/", 1)[-1])
+    _fill_titles(store, [(n["iri"], n) for n in needs.values()] + [(v["iri"], v) for v in services.values()], lang)
     diagram = chain_picture(store, "life-situation", identifier, lang)
     html = request.app.state.render("life_situation.html", request, identifier=identifier, heading=title, needs=dict(sorted(needs.items())), diagram=diagram)
     return HTMLResponse(html)
@@ -95,7 +116,7 @@ def catalogue(name: str, request: Request) -> Response:
     del solutions  # pyoxigraph results must be dropped on the thread that made them
     shown, page, pages = page_of(request, services, PAGE_SIZE)
     html = request.app.state.render(
-        "catalogue.html", request, name=name, heading=title_lv if lang == "lv" else title_en, services=shown,
+        "catalogue.html", request, name=name, heading=title_lv if lang == "lv" else title_en, services=_titled(store, shown, lang),
         total=len(services), page=page, pages=pages, base=base_iri(),
     )
     return HTMLResponse(html)

@@ -7,22 +7,37 @@ institution's records: the institution itself, and records that name it as
 their competent authority, managing institution, employer or parent — plus
 the nodes those records point to (channels, costs, ...). Anything else is
 refused with 403, naming what is out of scope; a missing or unknown token gets
-401. ``GET`` reads a graph (public data only, as the rest of the site). After a
-write the public mirror, the search index, the dumps and the scorecard are
-made again. ``virsis serve --read-only`` has none of the write routes.
+401. ``GET`` reads a graph (public data only, as the rest of the site).
+
+Every write (and every SPARQL Update, :func:`sparql_update`) is validated
+before it is made, as ``virsis import`` validates an import: the records it
+touches, as they will be after it, in their neighbourhood in the register,
+against every shape; a violation refuses the whole write with 422 and a SHACL
+validation report (Turtle when ``Accept`` asks for it, else a text listing each
+focus node, path and message), and the store stays exactly as it was;
+warnings do not refuse. Writes are made one at a time. After a write the public
+mirror takes its delta at once (:meth:`~virsis_graph.web.query_pool.QueryPool.refresh`),
+and the search index, the dumps and the scorecard are made again when next
+asked for. ``virsis serve --read-only`` has none of the write routes.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from itertools import chain
+
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
+from rdflib import Graph
 from starlette.concurrency import run_in_threadpool
 
 from ..privacy import public_quads
 from ..settings import base_iri
-from ..store import GraphChange, RegisterError
+from ..store import GraphChange, RegisterError, Store
 from ..tokens import Token, TokenError, TokenFile
+from ..validation import Report
+from .negotiation import negotiate
 
 BELONGS = {
     "http://data.europa.eu/m8g/hasCompetentAuthority",
@@ -40,6 +55,11 @@ read_router = APIRouter()
 write_router = APIRouter()
 
 
+def _error(lv: str, en: str, status: int, headers: dict[str, str] | None = None) -> PlainTextResponse:
+    """A plain-text error, Latvian first."""
+    return PlainTextResponse(f"{lv} / {en}\n", status_code=status, headers=headers)
+
+
 def _graph(request: Request) -> str | None:
     graph = request.query_params.get("graph", "")
     try:
@@ -53,7 +73,7 @@ def read_graph(request: Request) -> Response:
     """A named graph's public statements, as Turtle."""
     graph = _graph(request)
     if graph is None:
-        return PlainTextResponse("give ?graph=IRI\n", status_code=400)
+        return _error("norādiet ?graph=IRI", "give ?graph=IRI", 400)
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in public_quads(request.app.state.store, [graph])]
     if not triples:
         return request.app.state.not_found(request, f"/graph-store?graph={graph}")
@@ -63,19 +83,27 @@ def read_graph(request: Request) -> Response:
 def _token(request: Request) -> Token | Response:
     scheme, _, secret = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
-        return PlainTextResponse("a write needs Authorization: Bearer <token> (virsis token create --org ID)\n", status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        return _error(
+            "rakstīšanai vajag galveni Authorization: Bearer <žetons> (virsis token create --org ID)",
+            "a write needs Authorization: Bearer <token> (virsis token create --org ID)", 401, {"WWW-Authenticate": "Bearer"})
     try:
         token = TokenFile(request.app.state.tokens_file).verify(secret.strip())
     except TokenError as exc:
-        return PlainTextResponse(f"{exc}\n", status_code=500)
+        return _error("žetonu failu nevar nolasīt", f"the token file cannot be read: {exc}", 500)
     if token is None:
-        return PlainTextResponse("the token is unknown or revoked\n", status_code=401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        return _error("žetons nav zināms vai ir atsaukts", "the token is unknown or revoked", 401, {"WWW-Authenticate": 'Bearer error="invalid_token"'})
     return token
 
 
 PRIMARY = {"service", "resource", "organisation", "person", "need", "life-situation", "role-assignment"}
 """Records that belong to an institution only through a link of :data:`BELONGS` (needs and life
 situations belong to no institution, so no institution's token may write them)."""
+
+
+def _primary(node: object) -> bool:
+    """Whether ``node`` is a register record of a :data:`PRIMARY` kind (not a channel, a cost, ...)."""
+    records = base_iri() + "id/"
+    return isinstance(node, ox.NamedNode) and node.value.startswith(records) and node.value[len(records):].split("/", 1)[0] in PRIMARY
 
 
 def out_of_scope(triples: list[ox.Triple], organisation: str, store) -> list[str]:
@@ -104,10 +132,185 @@ def out_of_scope(triples: list[ox.Triple], organisation: str, store) -> list[str
         subject = t.subject
         if not isinstance(subject, ox.NamedNode) or not subject.value.startswith(records) or subject in belonging:
             continue
-        kind = subject.value[len(records):].split("/", 1)[0]
-        if kind in PRIMARY or subject not in pointed:
+        if _primary(subject) or subject not in pointed:
             bad.add(subject.value)
     return sorted(bad)
+
+
+# ---------------------------------------------------------------------------
+# Validation: the records a write touches, as they will be after it
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Write:
+    """A write worked out against the store before it is made."""
+
+    before: dict[str, set[ox.Quad]]
+    """Each graph the write changes, as it is."""
+    after: dict[str, set[ox.Quad]]
+    """The same graphs as they will be."""
+
+    @property
+    def added(self) -> list[ox.Quad]:
+        return [q for g, quads in self.after.items() for q in quads - self.before[g]]
+
+    @property
+    def removed(self) -> list[ox.Quad]:
+        return [q for g, quads in self.before.items() for q in quads - self.after[g]]
+
+    def changes(self) -> list[GraphChange]:
+        """What to apply to the store: per graph what goes and what comes (a graph left empty is removed whole)."""
+        made = []
+        for g in sorted(self.after):
+            gone, come = self.before[g] - self.after[g], self.after[g] - self.before[g]
+            if not self.after[g] and gone:
+                made.append(GraphChange(g, replace=True))
+            elif gone or come:
+                made.append(GraphChange(g, add=_triples(come), remove=_triples(gone)))
+        return made
+
+
+def _triples(quads: set[ox.Quad]) -> list[ox.Triple]:
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+
+
+def plan_write(store: Store, changes: list[GraphChange]) -> Write:
+    """What ``changes``, made in order (each: empty the graph if ``replace``, then remove, then add), do to ``store``."""
+    before: dict[str, set[ox.Quad]] = {}
+    after: dict[str, set[ox.Quad]] = {}
+    for change in changes:
+        if change.graph not in before:
+            before[change.graph] = set(store.quads(change.graph))
+            after[change.graph] = set(before[change.graph])
+        state = set() if change.replace else after[change.graph]
+        after[change.graph] = (state - set(change.quads(change.remove))) | set(change.quads(change.add))
+    return Write(before, after)
+
+
+def _after(store: Store, subjects: set, write: Write) -> set[ox.Triple]:
+    """Every statement about ``subjects``, in any graph, as it will be after ``write``.
+
+    The graphs the write changes are read from the write; the others from the
+    store, with the blank nodes a statement there points to (a cost written as
+    ``[ a cv:Cost ]``), which cannot be asked for by name.
+    """
+    found: set[ox.Triple] = set()
+    named = [s for s in subjects if isinstance(s, ox.NamedNode)]
+    for start in range(0, len(named), 500):
+        # The IRIs were validated by ox.NamedNode and are written in its own syntax.
+        values = " ".join(str(s) for s in named[start : start + 500])
+        rows = store.query(
+            f"SELECT ?s ?p ?o ?g ?bp ?bo WHERE {{ VALUES ?s {{ {values} }} "
+            "GRAPH ?g { ?s ?p ?o OPTIONAL { ?o ?bp ?bo FILTER(isBlank(?o)) } } }"
+        )
+        for r in rows:
+            if r["g"].value in write.after:
+                continue
+            found.add(ox.Triple(r["s"], r["p"], r["o"]))
+            if r["bp"] is not None:
+                found.add(ox.Triple(r["o"], r["bp"], r["bo"]))
+    for quads in write.after.values():
+        found.update(ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.subject in subjects)
+    return found
+
+
+def _pointing_to(store: Store, nodes: set, write: Write) -> set:
+    """The subjects that will have a statement whose object is one of ``nodes`` after ``write``."""
+    found = set()
+    named = [n for n in nodes if isinstance(n, ox.NamedNode)]
+    for start in range(0, len(named), 500):
+        values = " ".join(str(n) for n in named[start : start + 500])
+        rows = store.query(f"SELECT DISTINCT ?s ?g WHERE {{ VALUES ?o {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+        found.update(r["s"] for r in rows if r["g"].value not in write.after)
+    for quads in write.after.values():
+        found.update(q.subject for q in quads if q.object in nodes)
+    return found
+
+
+def touched(store: Store, write: Write) -> set[ox.NamedNode]:
+    """The records ``write`` touches: every named subject of what it adds or removes, and the
+    records that will point to a part it changes (a channel, a cost ...), whose validity it decides."""
+    subjects = {q.subject for q in chain(write.added, write.removed)}
+    parts = {s for s in subjects if not _primary(s)}
+    return {s for s in subjects if isinstance(s, ox.NamedNode)} | {o for o in _pointing_to(store, parts, write) if _primary(o)}
+
+
+def validate_write(store: Store, write: Write) -> Report | None:
+    """Validate the records ``write`` touches, as they will be after it, in their neighbourhood; None when it touches none.
+
+    As ``virsis import`` validates an import's records: the data graph holds
+    their statements, those of what they own and of what they and those link
+    to (so ``sh:class`` and membership checks see the register), and the model;
+    every shape runs, with pyshacl as :func:`~virsis_graph.validation.validate_graph`
+    runs it, and the report keeps the results about the touched records — the
+    cost is in proportion to the write, not to the register. The neighbours are
+    validated but not reported: what they link to is not all there.
+    """
+    from ..validation import model, restricted, shapes_for, to_rdflib, validate_graph
+
+    focus = touched(store, write)
+    if not focus:
+        return None
+    nodes = (ox.NamedNode, ox.BlankNode)
+    own = _after(store, focus, write)
+    owned = {t.object for t in own if isinstance(t.object, nodes)} - focus
+    known = own | _after(store, owned, write)
+    subjects = {t.subject for t in known}
+    linked = {t.object for t in known if isinstance(t.object, nodes)} - subjects
+    neighbourhood = known | _after(store, linked, write)
+    # Not pyshacl's focus_nodes option: pyshacl 0.40 applies it to the value nodes of nested
+    # shapes too (sh:or, sh:qualifiedValueShape ...), which then pass unchecked.
+    report = validate_graph(to_rdflib(neighbourhood) + model(), shapes_for(()), {})
+    return restricted(report, {f.value for f in focus})
+
+
+def _refusal(request: Request, report: Report) -> Response:
+    """422 with the SHACL validation report: Turtle when asked for, else each violation's focus node, path and message."""
+    if negotiate(request.headers.get("accept"), ["text/plain", "text/turtle"]) == "text/turtle":
+        return Response(report.graph.serialize(format="turtle"), status_code=422, media_type="text/turtle")
+    lines = [
+        f"ieraksts neatbilst reģistra formām (SHACL), nekas netika ierakstīts: {report.count('violation')} pārkāpumi / "
+        f"the write does not conform to the register's shapes (SHACL), nothing was written: {report.count('violation')} violations"
+    ]
+    for r in report.results:
+        if r.severity == "violation":
+            lv, en = r.text("lv"), r.text("en")
+            lines.append(f"- {r.focus} {r.path or '-'}: {lv if lv == en else f'{lv} / {en}'}")
+    return PlainTextResponse("\n".join(lines) + "\n", status_code=422)
+
+
+def _commit(app, changes: list[GraphChange]) -> tuple[Write, Report | None]:
+    """Validate and make ``changes``; the write and, when it was refused, the report that refused it.
+
+    Runs in a worker thread, one write at a time: each write is validated against
+    the register it changes, and the mirror takes the deltas in order.
+    """
+    store = app.state.store
+    with app.state.write_lock:
+        write = plan_write(store, changes)
+        report = validate_write(store, write)
+        if report is not None and not report.conforms("violation"):
+            return write, report
+        made = write.changes()
+        if made:
+            store.apply(made)
+            app.state.changed(write.added, write.removed)
+    return write, None
+
+
+# ---------------------------------------------------------------------------
+# Routes
+# ---------------------------------------------------------------------------
+
+
+def _scope_prefix(token: Token) -> str:
+    return f"{base_iri()}graph/org/{token.organisation.rsplit('/', 1)[1]}/"
+
+
+def _out_of_scope_error(token: Token, bad: list[str]) -> Response:
+    listed = ", ".join(bad[:20])
+    return _error(f"{token.organisation} žetons nedrīkst aprakstīt: {listed}", f"the token of {token.organisation} may not describe: {listed}", 403)
 
 
 async def _write(request: Request, replace: bool, delete: bool = False) -> Response:
@@ -115,34 +318,38 @@ async def _write(request: Request, replace: bool, delete: bool = False) -> Respo
     if isinstance(token, Response):
         return token
     graph = _graph(request)
-    prefix = f"{base_iri()}graph/org/{token.organisation.rsplit('/', 1)[1]}/"
+    prefix = _scope_prefix(token)
     if graph is None or not graph.startswith(prefix) or len(graph) == len(prefix):
-        return PlainTextResponse(f"this token writes only graphs under {prefix} (give ?graph={prefix}NAME)\n", status_code=403)
+        return _error(
+            f"šis žetons raksta tikai grafos zem {prefix} (norādiet ?graph={prefix}NOSAUKUMS)",
+            f"this token writes only graphs under {prefix} (give ?graph={prefix}NAME)", 403)
     store = request.app.state.store
     if delete:
-        existed = store.count(graph)
-        await run_in_threadpool(store.apply, [GraphChange(graph, replace=True)])
-        request.app.state.changed()
-        return Response(status_code=204 if existed else 404)
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        return PlainTextResponse(f"the request body is larger than {MAX_BODY} bytes\n", status_code=413)
-    kind = request.headers.get("content-type", "text/turtle").split(";")[0].strip().lower()
-    if kind not in FORMATS:
-        return PlainTextResponse("send " + ", ".join(FORMATS) + "\n", status_code=415)
+        changes = [GraphChange(graph, replace=True)]
+    else:
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            return _error(f"pieprasījuma ķermenis ir lielāks par {MAX_BODY} baitiem", f"the request body is larger than {MAX_BODY} bytes", 413)
+        kind = request.headers.get("content-type", "text/turtle").split(";")[0].strip().lower()
+        if kind not in FORMATS:
+            return _error("sūtiet " + ", ".join(FORMATS), "send " + ", ".join(FORMATS), 415)
+        try:
+            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=FORMATS[kind], base_iri=base_iri())]
+        except SyntaxError as exc:
+            return _error(f"ķermenis nav derīgs {kind}", f"the body is not valid {kind}: {exc}", 400)
+        bad = out_of_scope(triples, token.organisation, store)
+        if bad:
+            return _out_of_scope_error(token, bad)
+        changes = [GraphChange(graph, add=triples, replace=replace)]
     try:
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=FORMATS[kind], base_iri=base_iri())]
-    except SyntaxError as exc:
-        return PlainTextResponse(f"the body is not valid {kind}: {exc}\n", status_code=400)
-    bad = out_of_scope(triples, token.organisation, store)
-    if bad:
-        return PlainTextResponse(f"the token of {token.organisation} may not describe: {', '.join(bad[:20])}\n", status_code=403)
-    existed = store.count(graph) > 0
-    try:
-        await run_in_threadpool(store.apply, [GraphChange(graph, add=triples, replace=replace)])
+        write, refused = await run_in_threadpool(_commit, request.app, changes)
     except RegisterError as exc:
-        return PlainTextResponse(f"{exc}\n", status_code=500)
-    request.app.state.changed()
+        return _error("reģistrā neizdevās ierakstīt", f"the register could not be written: {exc}", 500)
+    if refused is not None:
+        return _refusal(request, refused)
+    existed = bool(write.before[graph])
+    if delete and not existed:
+        return _error(f"grafa {graph} nav", f"no graph {graph}", 404)
     return Response(status_code=204 if existed else 201)
 
 
@@ -178,7 +385,12 @@ def _ox(term) -> ox.NamedNode | ox.Literal:
 
 
 async def sparql_update(request: Request, text: str) -> Response:
-    """``INSERT DATA`` / ``DELETE DATA`` into the token's own graphs, checked as a Graph Store write is."""
+    """``INSERT DATA`` / ``DELETE DATA`` into the token's own graphs, checked and validated as a Graph Store write is.
+
+    The operations are made in order (``DELETE DATA`` then ``INSERT DATA`` of the
+    same statement leaves it there, the other way round leaves it out), and all
+    of them or none.
+    """
     from rdflib.plugins.sparql.algebra import translateUpdate
     from rdflib.plugins.sparql.parser import parseUpdate
 
@@ -188,31 +400,35 @@ async def sparql_update(request: Request, text: str) -> Response:
     try:
         operations = translateUpdate(parseUpdate(text)).algebra
     except Exception as exc:  # rdflib raises pyparsing's own exception types
-        return PlainTextResponse(f"the update is not valid SPARQL: {exc}\n", status_code=400)
-    prefix = f"{base_iri()}graph/org/{token.organisation.rsplit('/', 1)[1]}/"
-    adds: dict[str, list[ox.Triple]] = {}
-    removes: dict[str, list[ox.Triple]] = {}
+        return _error("izmaiņu pieprasījums nav derīgs SPARQL", f"the update is not valid SPARQL: {exc}", 400)
+    prefix = _scope_prefix(token)
+    changes: list[GraphChange] = []  # one per operation and graph, in order: a later one sees the earlier ones
     for op in operations:
         if op.name not in ("InsertData", "DeleteData"):
-            return PlainTextResponse("only INSERT DATA and DELETE DATA are served: the register is changed by data, not by patterns\n", status_code=400)
+            return _error(
+                "pieņem tikai INSERT DATA un DELETE DATA: reģistru maina ar datiem, nevis ar šabloniem",
+                "only INSERT DATA and DELETE DATA are served: the register is changed by data, not by patterns", 400)
         if op.triples:
-            return PlainTextResponse(f"name the graph: INSERT DATA {{ GRAPH <{prefix}NAME> {{ ... }} }}\n", status_code=400)
-        target = adds if op.name == "InsertData" else removes
+            example = f"INSERT DATA {{ GRAPH <{prefix}NAME> {{ ... }} }}"
+            return _error(f"norādiet grafu: {example}", f"name the graph: {example}", 400)
         for graph, triples in (op.quads or {}).items():
             if not str(graph).startswith(prefix) or str(graph) == prefix:
-                return PlainTextResponse(f"this token writes only graphs under {prefix}\n", status_code=403)
+                return _error(f"šis žetons raksta tikai grafos zem {prefix}", f"this token writes only graphs under {prefix}", 403)
             try:
-                target.setdefault(str(graph), []).extend(ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in triples)
-            except ValueError as exc:
-                return PlainTextResponse(f"{exc}\n", status_code=400)
+                made = [ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in triples]
+            except ValueError:
+                return _error(
+                    "tukšos mezglus caur galapunktu ierakstīt nevar: dodiet katram mezglam IRI",
+                    "blank nodes cannot be written through the endpoint: give every node an IRI", 400)
+            changes.append(GraphChange(str(graph), add=made) if op.name == "InsertData" else GraphChange(str(graph), remove=made))
     store = request.app.state.store
-    bad = out_of_scope([t for triples in (*adds.values(), *removes.values()) for t in triples], token.organisation, store)
+    bad = out_of_scope([t for change in changes for t in (*change.add, *change.remove)], token.organisation, store)
     if bad:
-        return PlainTextResponse(f"the token of {token.organisation} may not describe: {', '.join(bad[:20])}\n", status_code=403)
-    changes = [GraphChange(g, add=adds.get(g, []), remove=removes.get(g, [])) for g in sorted({*adds, *removes})]
+        return _out_of_scope_error(token, bad)
     try:
-        await run_in_threadpool(store.apply, changes)
+        _, refused = await run_in_threadpool(_commit, request.app, changes)
     except RegisterError as exc:
-        return PlainTextResponse(f"{exc}\n", status_code=500)
-    request.app.state.changed()
+        return _error("reģistrā neizdevās ierakstīt", f"the register could not be written: {exc}", 500)
+    if refused is not None:
+        return _refusal(request, refused)
     return Response(status_code=204)

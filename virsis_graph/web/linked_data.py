@@ -14,13 +14,12 @@ personal data removed (:mod:`virsis_graph.privacy`).
 
 from __future__ import annotations
 
-import hashlib
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 from ..namespaces import PREFIXES
 from ..privacy import PERSON, RDF_TYPE, public
@@ -29,28 +28,25 @@ from ..settings import base_iri
 from ..store import Store
 from .. import trace
 from ..queries import QueryError
-from .diagram import chain_svg
-from .negotiation import negotiate
+from .diagram import Picture, draw
+from .negotiation import Format, rdf_body, represent, split_extension
 from .schema_org import government_service, script_json
+from .terms import term_link
+from .wording import Text, choose
 
-
-@dataclass(frozen=True)
-class Format:
-    extension: str
-    media_type: str
-    rdf: ox.RdfFormat | None
-
-
-FORMATS = (
-    Format("ttl", "text/turtle", ox.RdfFormat.TURTLE),
-    Format("html", "text/html", None),
-    Format("jsonld", "application/ld+json", ox.RdfFormat.JSON_LD),
-    Format("nt", "application/n-triples", ox.RdfFormat.N_TRIPLES),
-    Format("rdf", "application/rdf+xml", ox.RdfFormat.RDF_XML),
-)
-BY_EXTENSION = {f.extension: f for f in FORMATS}
-BY_MEDIA_TYPE = {f.media_type: f for f in FORMATS}
 KIND = re.compile(r"[a-z][a-z-]{0,39}")
+# What names a record to a person, best first (a person has foaf:name, a concept skos:prefLabel).
+TITLE_PREDICATES = ("http://purl.org/dc/terms/title", "http://xmlns.com/foaf/0.1/name",
+                    "http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label")
+# The register's main kinds of record, as the home page counts them (summary.py): a record's kind line
+# names the first of these it is an instance of (through rdfs:subClassOf), else its own classes.
+RECORD_CLASSES = tuple(ox.NamedNode(c) for c in (
+    "https://w3id.org/virsis/ontology#LifeSituation", "https://w3id.org/virsis/ontology#Need",
+    "https://w3id.org/virsis/ontology#Service", "https://w3id.org/virsis/ontology#Resource",
+    "http://www.w3.org/ns/org#Organization", "http://xmlns.com/foaf/0.1/Person",
+    "https://w3id.org/virsis/ontology#RoleAssignment",
+))
+LANGUAGE_ORDER = {"lv": 0, "en": 1}  # a property's values in Latvian first, then English, on every page
 
 router = APIRouter()
 
@@ -64,11 +60,7 @@ def record_triples(store: Store, iri: ox.NamedNode) -> list[ox.Triple]:
 
 def _split(kind: str, name: str, store: Store) -> tuple[ox.NamedNode, Format | None, list[ox.Triple]] | None:
     """The record a path names, the format its extension asks for (if any), and its triples."""
-    candidates = [(name, None)]
-    stem, dot, extension = name.rpartition(".")
-    if dot and extension in BY_EXTENSION:
-        candidates.insert(0, (stem, BY_EXTENSION[extension]))  # an identifier may itself contain '.'
-    for identifier, fmt in candidates:
+    for identifier, fmt in split_extension(name):
         if not KIND.fullmatch(kind) or not IDENTIFIER.fullmatch(identifier):
             continue
         iri = ox.NamedNode(f"{base_iri()}id/{kind}/{identifier}")
@@ -78,14 +70,56 @@ def _split(kind: str, name: str, store: Store) -> tuple[ox.NamedNode, Format | N
     return None
 
 
+def titles_of(store: Store, iris: list[ox.NamedNode]) -> dict[str, dict[str, str]]:
+    """``{IRI: {language: title}}`` of records (``""`` for a title without language), from :data:`TITLE_PREDICATES`, best first."""
+    found: dict[str, dict[str, str]] = {}
+    predicates = " ".join(f"<{p}>" for p in TITLE_PREDICATES)
+    wanted = list(dict.fromkeys(iris))
+    for start in range(0, len(wanted), 500):
+        # IRIs were validated by ox.NamedNode and are written in its own syntax.
+        values = " ".join(str(i) for i in wanted[start : start + 500])
+        rows = store.query(f"SELECT ?s ?p ?t WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {predicates} }} ?s ?p ?t FILTER(isLiteral(?t)) }}")
+        ranked = sorted(((TITLE_PREDICATES.index(r["p"].value), r["s"].value, r["t"]) for r in rows), key=lambda x: (x[0], x[1], x[2].value))
+        for _, subject, title in ranked:
+            found.setdefault(subject, {}).setdefault(title.language or "", title.value)
+    return found
+
+
+def names_of(store: Store, iris: list[ox.NamedNode], lang: str) -> dict[str, Text]:
+    """Each record's name for a page in ``lang``: its title in ``lang``, else the other language's, else its identifier."""
+    titles = titles_of(store, iris)
+    return {i.value: choose(titles.get(i.value, {}), lang, i.value.rsplit("/", 1)[-1]) for i in iris}
+
+
+def kind_names(store: Store, iri: ox.NamedNode, triples: list[ox.Triple], label: Callable[[str], Text | None]) -> list[Text]:
+    """What kind of record ``iri`` is, in words (``label`` gives a class's :class:`Text`, or None): the register's
+    kind of record it belongs to (:data:`RECORD_CLASSES`), else the classes it states."""
+    values = " ".join(f"({n} {c})" for n, c in enumerate(RECORD_CLASSES))
+    rows = store.query(f"SELECT ?c WHERE {{ VALUES (?n ?c) {{ {values} }} ?record a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?c }} ORDER BY ?n LIMIT 1",
+                       {"record": iri})
+    classes = [r["c"].value for r in rows] or sorted(t.object.value for t in triples if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode))
+    return [name for name in map(label, classes) if name is not None]
+
+
+def ordered(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """The rows of a record page: by property, and a property's texts in Latvian, then English, then others."""
+    def key(t: ox.Triple) -> tuple:
+        language = t.object.language if isinstance(t.object, ox.Literal) else None
+        return t.predicate.value, LANGUAGE_ORDER.get(language or "", 2), language or "", t.object.value
+    return sorted(triples, key=key)
+
+
 def schema_org(store: Store, iri: ox.NamedNode, triples: list[ox.Triple], lang: str, label) -> str | None:
     """The page's schema.org JSON-LD (services only), ready to embed."""
     data = government_service(store, iri, triples, lang, label)
     return script_json(data) if data else None
 
 
-def chain_picture(store: Store, kind: str, identifier: str, lang: str) -> str | None:
-    """The SVG of a record's chain: down from a life situation, need or service, up from a resource."""
+def chain_picture(store: Store, kind: str, identifier: str, lang: str) -> Picture | None:
+    """The picture of a record's chain: down from a life situation, need or service, up from a resource.
+
+    A record without a title in ``lang`` is shown by its title in the other
+    language (marked with ``lang``), not by its bare identifier."""
     records = base_iri()
 
     def link(key: str) -> str | None:
@@ -100,7 +134,16 @@ def chain_picture(store: Store, kind: str, identifier: str, lang: str) -> str | 
             return None
     except QueryError:
         return None
-    return chain_svg(chain, lang, link) if chain.edges else None
+    if not chain.edges:
+        return None
+    untitled = [ox.NamedNode(key) for key, node in chain.nodes.items() if not node.title and key.startswith(records + "id/")]
+    languages: dict[str, str] = {}
+    for key, texts in titles_of(store, untitled).items():
+        found = choose(texts, lang)
+        if found.text:
+            chain.nodes[key].title = found.text
+            languages[key] = found.lang
+    return draw(chain, lang, link, languages)
 
 
 @router.get("/id/{kind}/{name}", name="record")
@@ -112,29 +155,17 @@ def record(kind: str, name: str, request: Request) -> Response:
         return request.app.state.not_found(request, f"/id/{kind}/{name}")
     iri, fmt, triples = found
     identifier = iri.value.rsplit("/", 1)[1]
-    path = f"/id/{kind}/{identifier}"
-    headers = {"Vary": "Accept", "Link": ", ".join(f'<{path}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in FORMATS)}
-    if fmt is None:
-        chosen = negotiate(request.headers.get("accept"), [f.media_type for f in FORMATS])
-        if chosen is None:
-            offered = ", ".join(f.media_type for f in FORMATS)
-            return Response(f"406 Not Acceptable: this record is offered as {offered}\n", status_code=406, media_type="text/plain", headers=headers)
-        fmt = BY_MEDIA_TYPE[chosen]
-        headers["Content-Location"] = f"{path}.{fmt.extension}"
-    if fmt.rdf is None:
+
+    def body(fmt: Format) -> bytes:
+        if fmt.rdf is not None:
+            return rdf_body(triples, fmt, {**PREFIXES, "id": base_iri() + "id/"})
         lang = request.app.state.language(request)
         diagram = chain_picture(store, kind, identifier, lang)
-        render = request.app.state.render
-        body = render("record.html", request, iri=iri, kind=kind, identifier=identifier, triples=triples,
-                      schema_org=lambda lang, label: schema_org(store, iri, triples, lang, label), diagram=diagram).encode("utf-8")
-        media_type = "text/html; charset=utf-8"
-    else:
-        prefixes = {**PREFIXES, "id": base_iri() + "id/"} if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-        body = ox.serialize(sorted(triples, key=str), format=fmt.rdf, prefixes=prefixes)
-        media_type = fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers["ETag"] = etag
-    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
-        return Response(status_code=304, headers=headers)
-    response_class = HTMLResponse if fmt.rdf is None else Response
-    return response_class(body, media_type=media_type, headers=headers)
+        term_label = request.app.state.term_label_in(lang)
+        linked = [t.object for t in triples if isinstance(t.object, ox.NamedNode) and t.object.value.startswith(base_iri() + "id/")]
+        return request.app.state.render(
+            "record.html", request, iri=iri, kind=kind, identifier=identifier, triples=triples, rows=ordered(triples),
+            names=names_of(store, linked, lang), kinds=kind_names(store, iri, triples, term_label), term_link=term_link,
+            schema_org=lambda lang, label: schema_org(store, iri, triples, lang, label), diagram=diagram).encode("utf-8")
+
+    return represent(request, f"/id/{kind}/{identifier}", fmt, body, what="this record")

@@ -25,6 +25,7 @@ from fastapi.responses import HTMLResponse, Response
 from ..settings import base_iri
 from ..store import Store
 from .paging import page_of
+from .wording import Text, choose
 
 router = APIRouter()
 
@@ -135,10 +136,14 @@ def search(request: Request) -> Response:
     def query_without(key: str) -> str:
         return urlencode({k: v for k, v in current.items() if k != key})
 
+    def result_title(entry: Entry) -> Text:
+        """A result's title in the page's language, else the other one (marked on the page), else its address."""
+        return choose(entry.titles, lang, entry.iri)
+
     records = base_iri()
     html = request.app.state.render(
         "search.html", request, q=q, chosen=chosen, results=shown,
-        total=len(matches), facets=facets, page=page, pages=pages, name=name, query_with=query_with,
+        total=len(matches), facets=facets, page=page, pages=pages, name=name, result_title=result_title, query_with=query_with,
         query_without=query_without, local_path=lambda iri: "/" + iri[len(records):] if iri.startswith(records) else iri,
     )
     return HTMLResponse(html)
