@@ -15,24 +15,29 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/virsis serve --examples
 
-## The browser test (tests/test_browser.py) drives Debian's chromium, never a
-## browser Playwright downloads: install it with apt-get when it is missing
-## (as root, else through sudo).
+## System programs the tests need, from Debian's packages, installed with apt-get
+## when missing (as root, else through sudo): the browser test drives Debian's
+## chromium (never a browser Playwright downloads), the remote-store tests start
+## a Virtuoso (virtuoso-t). One rule for all: PROGRAM: PACKAGE := name.
 CHROMIUM := /usr/bin/chromium
-$(CHROMIUM):
-	@command -v apt-get >/dev/null || { echo "$(CHROMIUM) is missing and there is no apt-get: install Chromium there (Debian: apt-get install chromium)" >&2; exit 1; }
+VIRTUOSO := /usr/bin/virtuoso-t
+SYSTEM_PROGRAMS := $(CHROMIUM) $(VIRTUOSO)
+$(CHROMIUM): PACKAGE := chromium
+$(VIRTUOSO): PACKAGE := virtuoso-opensource
+$(SYSTEM_PROGRAMS):
+	@command -v apt-get >/dev/null || { echo "$@ is missing and there is no apt-get: install it there (Debian: apt-get install $(PACKAGE))" >&2; exit 1; }
 	@if [ "$$(id -u)" = 0 ]; then as_root=; \
 	elif command -v sudo >/dev/null; then as_root=sudo; \
-	else echo "$(CHROMIUM) is missing: as root, run apt-get install chromium (the browser test needs it)" >&2; exit 1; fi; \
-	echo "Installing chromium with apt-get (the browser test needs $(CHROMIUM))"; \
-	$$as_root apt-get update -qq && $$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+	else echo "$@ is missing: as root, run apt-get install $(PACKAGE) (the tests need it)" >&2; exit 1; fi; \
+	echo "Installing $(PACKAGE) with apt-get (the tests need $@)"; \
+	$$as_root apt-get update -qq && $$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PACKAGE) >/dev/null
 
 ## The whole test suite, slow tests included (what CI runs).
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) $(SYSTEM_PROGRAMS)
 	$(BIN)/python -m pytest
 
 ## The suite without tests marked slow.
-test-fast: $(STAMP)
+test-fast: $(STAMP) $(VIRTUOSO)
 	$(BIN)/python -m pytest -m "not slow"
 
 ## Parse and check the ontology, vocabularies and examples.

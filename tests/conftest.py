@@ -1,4 +1,4 @@
-"""Shared fixtures: the model and example graphs, parsed once per session, and a real site."""
+"""Shared fixtures: the model and example graphs, parsed once per session, a real site, and real SPARQL engines."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ import httpx
 import pytest
 from rdflib import Graph
 
+import remote_engines
 from oxigraph_server import free_port
+from remote_engines import Endpoint
 from virsis_graph import ontology, resources
 from virsis_graph.importing import import_examples
 from virsis_graph.settings import base_iri
@@ -111,3 +113,30 @@ def site_url(tmp_path_factory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+# ---------------------------------------------------------------------------
+# Real SPARQL engines for the remote store
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def oxigraph_endpoint() -> Iterator[Endpoint]:
+    """A real `oxigraph serve` for the whole session (see tests/remote_engines.py)."""
+    with remote_engines.oxigraph_endpoint() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture(scope="session")
+def virtuoso_endpoint() -> Iterator[Endpoint]:
+    """A real Virtuoso Open Source 7 for the whole session (see tests/virtuoso_server.py)."""
+    with remote_engines.virtuoso_endpoint() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture(params=remote_engines.ENGINES)
+def endpoint(request: pytest.FixtureRequest) -> Endpoint:
+    """Each real engine in turn, holding no graph of the register when the test starts."""
+    engine: Endpoint = request.getfixturevalue(f"{request.param}_endpoint")
+    engine.empty()
+    return engine

@@ -503,24 +503,48 @@ def test_cli_refuses_bad_input_with_exit_code_2(disk_store, args, message):
 
 
 # ---------------------------------------------------------------------------
-# The same queries against a SPARQL endpoint (oxigraph serve)
+# The same queries against SPARQL endpoints (oxigraph serve, Virtuoso)
 # ---------------------------------------------------------------------------
 
 
-def test_same_results_on_a_remote_endpoint(store):
-    from oxigraph_server import oxigraph_server
+# Named queries Virtuoso 7.2 does not answer as SPARQL 1.1 says (oxigraph and rdflib
+# agree with each other), with what it does; the queries need rewriting to run there.
+# An engine bug, not an answer the store could normalise: see docs/remote-engines.md.
+_OUTER_FILTER = "titles unbound: a FILTER inside OPTIONAL does not see ?l, bound outside it"
+VIRTUOSO_DIFFERS = {
+    "trace-life-situation": _OUTER_FILTER + "; more rows",
+    "trace-need": _OUTER_FILTER + "; more rows",
+    "impact-of-resource": "?through unbound: a FILTER EXISTS inside OPTIONAL does not see ?affected",
+    "unmet-needs": _OUTER_FILTER,
+    "life-situation-coverage": _OUTER_FILTER,
+    "services-without-owner": _OUTER_FILTER,
+    "owner-load": _OUTER_FILTER,
+    "duplicate-services": _OUTER_FILTER,
+    "shared-service-uptake": _OUTER_FILTER,
+    "lifecycle-pipeline": _OUTER_FILTER,
+    "smart-service-candidates": "no rows where there are five",
+    "service-dependencies": "refused: SPARQL compiler internal error (sparp_gp_deprecate)",
+    "single-points-of-failure": "refused: a path with neither end bound (transitive start not given)",
+}
+KNOWN_DIFFERENCES = {"oxigraph": {}, "virtuoso": VIRTUOSO_DIFFERS}
 
+
+def test_same_results_on_a_remote_endpoint(store, endpoint):
     from virsis_graph.importing import import_examples
-    from virsis_graph.remote import RemoteStore
+    from virsis_graph.store import RegisterError
 
-    with oxigraph_server() as url:
-        remote = RemoteStore(f"{url}/query", update_endpoint=f"{url}/update")
+    known = KNOWN_DIFFERENCES[endpoint.engine]
+    with endpoint.store() as remote:
         import_examples(remote)
         for name, values in TYPICAL.items():
-            assert _canonical(run(remote, name, **values)) == _canonical(run(store, name, **values)), name
+            try:
+                same = _canonical(run(remote, name, **values)) == _canonical(run(store, name, **values))
+            except RegisterError:
+                same = False
+            # A known difference that is gone must leave the list, so the list stays true.
+            assert same is (name not in known), f"{name} on {endpoint.engine}: " + known.get(name, "differs")
         with pytest.raises(queries.QueryError, match="no resource 'r-404'"):
             run(remote, "impact-of-resource", resource="r-404")
-        remote.close()
 
 
 def test_cli_table_shows_records_by_kind_and_identifier(disk_store):

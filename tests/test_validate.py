@@ -22,6 +22,7 @@ from virsis_graph.cli import app
 
 runner = CliRunner()
 FIXTURE = REPO / "tests" / "fixtures" / "validation-shapes.ttl"
+PRODUCT_SHAPES = validation.all_shapes  # taken before the autouse fixture below puts the test shapes in its place
 
 HEADER = "identifier,title_lv,title_en,description_lv,kind,institution,owner,lifecycle_stage\n"
 ROWS = [
@@ -141,6 +142,20 @@ def test_validating_the_whole_store(services, tmp_path):
     result = invoke("--store", str(store))
     assert result.exit_code == 1
     assert "services.csv — s-02 (Otrais)" in result.output
+
+
+def test_validating_through_an_endpoint_gives_the_embedded_store_s_report(endpoint, example_store_path, monkeypatch):
+    """`virsis validate --endpoint` on the example registry, on each real engine, with the product's shapes."""
+    from virsis_graph.importing import import_examples
+
+    monkeypatch.setattr(validation, "all_shapes", PRODUCT_SHAPES)
+    with endpoint.store() as remote:
+        import_examples(remote)
+    embedded = invoke("--store", example_store_path, "--format", "json")
+    assert embedded.exit_code == 1, embedded.output  # the examples carry planted violations
+    through_endpoint = invoke("--endpoint", endpoint.query, "--format", "json")
+    assert through_endpoint.exit_code == embedded.exit_code, through_endpoint.output
+    assert json.loads(through_endpoint.output) == json.loads(embedded.output)
 
 
 def test_the_documented_ci_commands_run(services, tmp_path, monkeypatch):

@@ -78,7 +78,7 @@ def test_an_institution_writes_its_own_graph_and_the_site_sees_it(site):
     # s-900: type, identifier, 2 titles, description, authority, owner, stage, need, channel; the channel: type, identifier, channel type
     assert store.count(graph) == 13
     assert client.get("/id/service/s-900", headers={"Accept": "text/turtle"}).status_code == 200
-    assert "/id/service/s-900" in client.get("/search", params={"q": "jauns"}).text  # the index was made again
+    assert "/id/service/s-900" in client.get("/search", params={"q": "jauns"}).text  # the index was brought up to date
     # The mirror took the write's delta: the same pool, not made again, answers with it at once.
     assert ask(client, f'{service} <http://purl.org/dc/terms/title> "A new service"@en')
     assert client.app.state.query_pool() is pool and pool.rebuilds == 0

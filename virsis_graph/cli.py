@@ -577,18 +577,23 @@ def validate(
     kind: Optional[str] = typer.Option(None, "--kind", help="Ierakstu veids / record kind of tabular files, as for `virsis import`."),
     store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
     endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
+    engine: str = typer.Option("auto", "--engine", help="Dzinējs / engine for the whole store: auto (compiled SPARQL, pyshacl for any shape it cannot compile), fast (compiled only) or pyshacl."),
 ) -> None:
     """Pārbauda aprakstus pret reģistrācijas un kvalitātes nosacījumiem. / Validate descriptions.
 
-    With files: validates them without a store (the CI case). Without: validates
-    the whole register. Exit code 0 when it conforms at the --fail-on level, 1
-    when it does not, 2 for bad input or usage.
+    With files: validates them without a store (the CI case, with pyshacl).
+    Without: validates the whole register, by default with the compiled engine
+    (the shapes as SPARQL queries on the store; same results as pyshacl). Exit
+    code 0 when it conforms at the --fail-on level, 1 when it does not, 2 for
+    bad input or usage.
 
     Example: virsis validate services.csv --format junit -o report.xml
     """
     from .reports import FORMATS, render
-    from .validation import SEVERITIES, validate_files, validate_store
+    from .validation import ENGINES, SEVERITIES, validate_files, validate_store
 
+    if engine not in ENGINES:
+        raise fail(f"--engine {engine!r}: use one of {', '.join(ENGINES)}")
     if fmt not in FORMATS:
         raise fail(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
     if fail_on not in SEVERITIES:
@@ -600,9 +605,11 @@ def validate(
             report = validate_files(files, condition, kind=kind)
         else:
             with open_store(store, endpoint) as s:
-                report = validate_store(s, condition)
+                report = validate_store(s, condition, engine=engine)
     except RegisterError as exc:
         raise fail(str(exc)) from exc
+    for shape, why in report.fallback.items():
+        err_console.print(f"pyshacl pārbaudīja / validated {shape}: {'; '.join(why)}", markup=False, highlight=False)
     rendered = render(report, fmt, lang, fail_on)
     if output is None:
         sys.stdout.write(rendered)

@@ -129,8 +129,8 @@ class Source:
     rdf: bool
     triples: list[ox.Triple] = field(default_factory=list)
     """An RDF file's triples (tabular files are read again, row by row, while importing)."""
-    tables: list[tuple[Kind, dict[str, str]] | None] = field(default_factory=list)
-    """Per table of a tabular file: its record kind and header → column, or None if unusable."""
+    tables: list[tuple[Kind, dict[str, str], int] | None] = field(default_factory=list)
+    """Per table of a tabular file: its record kind, header → column and rows, or None if unusable."""
     records: int = 0
     """Valid records read from it."""
 
@@ -206,19 +206,28 @@ def _survey(path: Path, options: dict, errors: list[str], base: str, defined: se
     for table in tables:
         kind = _table_kind(table, options.get("kind"), errors)
         columns = _map_header(table, kind, errors) if kind is not None else None
-        if columns is not None and not table.rows:
-            errors.append(f"{table.source}: has no records: add rows under the header row")
-            columns = None
-        source.tables.append((kind, columns) if columns is not None else None)
         if columns is None:
+            source.tables.append(None)
             continue
         # Only the columns an identifier is made of are read now.
         wanted = {h: c for h, c in columns.items() if c == "identifier" or not kind.identified}
         prefix = f"{base}id/{kind.path}/"
-        for _, cells in table.rows:
-            identifier = record_identifier(kind, {c: cells.get(h, "") for h, c in wanted.items()})
-            if IDENTIFIER.fullmatch(identifier):
-                defined.add(ox.NamedNode(prefix + identifier))
+        rows = 0
+        try:
+            for _, cells in table.rows:
+                rows += 1
+                identifier = record_identifier(kind, {c: cells.get(h, "") for h, c in wanted.items()})
+                if IDENTIFIER.fullmatch(identifier):
+                    defined.add(ox.NamedNode(prefix + identifier))
+        except RegisterError as exc:  # a CSV row that cannot be read
+            errors.append(str(exc))
+            source.tables.append(None)
+            continue
+        if not rows:
+            errors.append(f"{table.source}: has no records: add rows under the header row")
+            source.tables.append(None)
+            continue
+        source.tables.append((kind, columns, rows))
     return source
 
 
@@ -228,8 +237,7 @@ def _rows(source: Source, options: dict) -> Iterator[tuple[str, Kind, dict[str, 
     for table, decided in zip(tables, source.tables):
         if decided is None:
             continue
-        kind, columns = decided
-        total = len(table.rows)
+        kind, columns, total = decided
         for done, (where, cells) in enumerate(table.rows, 1):
             yield table.source, kind, where, {columns[h]: value for h, value in cells.items() if h in columns}, done, total
 
@@ -275,7 +283,8 @@ def _map_header(table, kind: Kind, errors: list[str]) -> dict[str, str] | None:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def _candidates(link: Link, base: str) -> list[ox.NamedNode]:

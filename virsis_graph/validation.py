@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple, Protocol
 
 import pyoxigraph as ox
 from pyshacl import validate as pyshacl_validate
@@ -88,7 +89,17 @@ class Report:
 
     results: list[Result]
     records: int
-    graph: Graph = field(repr=False)
+    source: Graph | Callable[[], Graph] = field(repr=False)
+    """The report graph, or what builds it on first use (the compiled engine's, for a large register)."""
+    fallback: dict[str, list[str]] = field(default_factory=dict)
+    """Shapes the compiled engine left to pyshacl (``--engine auto``), with why."""
+
+    @property
+    def graph(self) -> Graph:
+        """The standard ``sh:ValidationReport``."""
+        if not isinstance(self.source, Graph):
+            self.source = self.source()
+        return self.source
 
     def count(self, severity: str) -> int:
         return sum(1 for r in self.results if r.severity == severity)
@@ -212,38 +223,121 @@ def validate_graph(data: Graph, shapes: Graph, locations: dict[str, Location] | 
 
 def _report(data: Graph, shapes: Graph, report_graph: Graph, locations: dict[str, Location] | None) -> Report:
     """Read pyshacl's report graph into :class:`Result`\\ s tied to records and conditions."""
-    classes = record_classes()
-    records = {s: classes[str(o)] for s, o in data.subject_objects(RDF.type) if str(o) in classes}
-    results = []
+    return tie(read_findings(report_graph), GraphRecords(data), shapes, report_graph, locations)
+
+
+class Finding(NamedTuple):
+    """One ``sh:ValidationResult`` as an engine reports it, before it is tied to a record."""
+
+    focus: str
+    shape: object
+    """The ``sh:sourceShape`` node, as in the shapes graph."""
+    path: str | None
+    """The result path when it is one predicate."""
+    value: str | None
+    severity: str
+    """``violation``, ``warning`` or ``info``."""
+    messages: dict[str, str]
+    """``sh:resultMessage`` by language (``en`` for an untagged one)."""
+
+
+def read_findings(report_graph: Graph) -> list[Finding]:
+    """The results of a report graph."""
+    found = []
     for node in report_graph.subjects(RDF.type, SH.ValidationResult):
-        focus = report_graph.value(node, SH.focusNode)
-        shape = report_graph.value(node, SH.sourceShape)
-        shape_id = _shape_id(shapes, shape)
-        owner = _owner_records(data, focus, records)
-        messages = {m.language or "en": str(m) for m in report_graph.objects(node, SH.resultMessage)}
-        if not messages or set(messages) == {"en"}:
-            messages = {m.language: str(m) for m in shapes.objects(shape, SH.message) if isinstance(m, Literal)} or messages
-        condition, sub = _condition_of(_checked_condition(shapes, shape))
         path = report_graph.value(node, SH.resultPath)
         value = report_graph.value(node, SH.value)
-        identifier = str(data.value(owner, DCTERMS.identifier) or str(owner).rsplit("/", 1)[-1])
-        results.append(Result(
-            severity=_SEVERITY.get(report_graph.value(node, SH.resultSeverity), "violation"),
-            shape=shape_id,
-            focus=str(focus),
-            record=str(owner),
-            identifier=identifier,
-            kind=records.get(owner, ""),
+        found.append(Finding(
+            focus=str(report_graph.value(node, SH.focusNode)),
+            shape=report_graph.value(node, SH.sourceShape),
             path=str(path) if isinstance(path, URIRef) else None,
             value=str(value) if value is not None else None,
+            severity=_SEVERITY.get(report_graph.value(node, SH.resultSeverity), "violation"),
+            messages={m.language or "en": str(m) for m in report_graph.objects(node, SH.resultMessage)},
+        ))
+    return found
+
+
+class RecordIndex(Protocol):
+    """What tying results to records needs to know about the data, asked in bulk."""
+
+    def kinds(self) -> dict[str, str]:
+        """Every record: IRI → kind (``services``, ``people`` ...)."""
+
+    def owners(self, nodes: set[str], kinds: dict[str, str]) -> dict[str, str]:
+        """For nodes that are not records: the record that links to them (directly or through other nodes)."""
+
+    def labels(self, records: set[str]) -> dict[str, tuple[str | None, dict[str, str]]]:
+        """Record IRI → (``dct:identifier``, ``dct:title`` by language)."""
+
+
+class GraphRecords:
+    """:class:`RecordIndex` over an rdflib graph of the data."""
+
+    def __init__(self, data: Graph) -> None:
+        self.data = data
+
+    def kinds(self) -> dict[str, str]:
+        classes = record_classes()
+        return {str(s): classes[str(o)] for s, o in self.data.subject_objects(RDF.type) if str(o) in classes}
+
+    def owners(self, nodes: set[str], kinds: dict[str, str]) -> dict[str, str]:
+        records = {URIRef(r): k for r, k in kinds.items()}
+        return {n: str(_owner_records(self.data, URIRef(n), records)) for n in nodes}
+
+    def labels(self, records: set[str]) -> dict[str, tuple[str | None, dict[str, str]]]:
+        out = {}
+        for record in records:
+            node = URIRef(record)
+            identifier = self.data.value(node, DCTERMS.identifier)
+            titles = {o.language: str(o) for o in self.data.objects(node, DCTERMS.title) if isinstance(o, Literal) and o.language}
+            out[record] = (str(identifier) if identifier is not None else None, titles)
+        return out
+
+
+def tie(findings: list[Finding], index: RecordIndex, shapes: Graph, graph: Graph | Callable[[], Graph],
+        locations: dict[str, Location] | None) -> Report:
+    """Results tied to the record each is about (the focus, or the record owning it), with conditions and places."""
+    kinds = index.kinds()
+    owners = index.owners({f.focus for f in findings if f.focus not in kinds}, kinds)
+    labels = index.labels({f.focus if f.focus in kinds else owners.get(f.focus, f.focus) for f in findings})
+    about: dict[object, tuple[str, Condition, Condition, dict[str, str]]] = {}
+    # Also by object identity: an engine's results share their shape node, and hashing rdflib terms is slow.
+    seen: dict[int, tuple[object, tuple[str, Condition, Condition, dict[str, str]]]] = {}
+    results = []
+    for f in findings:
+        known = seen.get(id(f.shape))
+        if known is not None and known[0] is f.shape:
+            shape_id, condition, sub, own = known[1]
+        else:
+            if f.shape not in about:
+                condition, sub = _condition_of(_checked_condition(shapes, f.shape))
+                own = {m.language: str(m) for m in shapes.objects(f.shape, SH.message) if isinstance(m, Literal)}
+                about[f.shape] = (_shape_id(shapes, f.shape), condition, sub, own)
+            seen[id(f.shape)] = (f.shape, about[f.shape])
+            shape_id, condition, sub, own = about[f.shape]
+        owner = f.focus if f.focus in kinds else owners.get(f.focus, f.focus)
+        messages = f.messages
+        if not messages or set(messages) == {"en"}:
+            messages = own or messages
+        identifier, title = labels.get(owner, (None, {}))
+        results.append(Result(
+            severity=f.severity,
+            shape=shape_id,
+            focus=f.focus,
+            record=owner,
+            identifier=identifier or owner.rsplit("/", 1)[-1],
+            kind=kinds.get(owner, ""),
+            path=f.path,
+            value=f.value,
             message=messages,
             condition=condition,
             sub_criterion=sub,
-            title={o.language: str(o) for o in data.objects(owner, DCTERMS.title) if isinstance(o, Literal) and o.language},
-            where=(locations or {}).get(str(owner)),
+            title=title,
+            where=(locations or {}).get(owner),
         ))
     results.sort(key=lambda r: (r.where.file if r.where else "", r.where.line or 0 if r.where else 0, r.record, r.condition.number, SEVERITIES.index(r.severity), r.shape))
-    return Report(results, len(records), report_graph)
+    return Report(results, len(kinds), graph)
 
 
 def model_graph() -> Graph:
@@ -267,16 +361,32 @@ def register_graph(store: Store) -> Graph:
     return data
 
 
-def validate_store(store: Store, conditions: Iterable[int] = ()) -> Report:
-    """Validate everything in a store (all named graphs together, as the register)."""
-    data, where = store_graph(store)
-    return validate_graph(data, shapes_for(conditions), where)
+ENGINES = ("auto", "fast", "pyshacl")
+"""``auto``: the compiled engine, with pyshacl for any shape it cannot compile;
+``fast``: the compiled engine only; ``pyshacl``: the reference engine only."""
 
 
-def _store_locations(store: Store) -> dict[str, Location]:
-    """Record IRI → the file it was imported from (rows are not kept in the store)."""
+def validate_store(store: Store, conditions: Iterable[int] = (), engine: str = "auto") -> Report:
+    """Validate everything in a store (all named graphs together, as the register).
+
+    ``engine`` is one of :data:`ENGINES`; every engine gives the same results.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine {engine!r}: use one of {', '.join(ENGINES)}")
+    if engine == "pyshacl":
+        data, where = store_graph(store)
+        return validate_graph(data, shapes_for(conditions), where)
+    from .shacl.register import validate_register
+
+    return validate_register(store, shapes_for(conditions), _store_locations(store), fallback=engine == "auto")
+
+
+def _store_locations(store: Store, records: Iterable[ox.NamedNode] | None = None) -> dict[str, Location]:
+    """Record IRI → the file it was imported from (rows are not kept in the store); of ``records`` only, when given."""
+    # IRIs were validated by ox.NamedNode and are written in its own syntax.
+    values = f"VALUES ?s {{ {' '.join(str(r) for r in records)} }} " if records is not None else ""
     rows = store.query(
-        "SELECT DISTINCT ?s ?file WHERE { GRAPH ?g { ?s <http://purl.org/dc/terms/identifier> ?id } "
+        f"SELECT DISTINCT ?s ?file WHERE {{ {values}GRAPH ?g {{ ?s <http://purl.org/dc/terms/identifier> ?id }} "
         "?g <http://www.w3.org/ns/prov#wasDerivedFrom>/<http://purl.org/dc/terms/title> ?file }"
     )
     return {r["s"].value: Location(r["file"].value, None, r["file"].value) for r in rows}
@@ -391,14 +501,33 @@ def validate_import(store: Store, result: ImportResult, pending: list[tuple] | N
     return _validate_focus(store, triples, [URIRef(i) for i in result.records], conditions, where)
 
 
-def validate_records(store: Store, records: Iterable[str], conditions: Iterable[int] = (), where: dict[str, Location] | None = None) -> Report:
-    """Validate some records already in the store (with what they own), in their neighbourhood."""
+def validate_records(store: Store, records: Iterable[str], conditions: Iterable[int] = (), where: dict[str, Location] | None = None,
+                     engine: str = "pyshacl") -> Report:
+    """Validate some records already in the store (with what they own), in their neighbourhood.
+
+    With the compiled ``engine`` (``fast`` or ``auto``) the register's own
+    queries run with the records and the nodes they link to bound as focus
+    nodes, instead of copying the neighbourhood into rdflib for pyshacl.
+    """
     focus = [ox.NamedNode(iri) for iri in records]
     own = store.describe(focus)
     # What a record owns (channels, costs) is described in the same graph; fetch it too.
     owned = {t.object for t in own if isinstance(t.object, ox.NamedNode)} - set(focus)
+    if engine != "pyshacl":
+        from .shacl.register import validate_register
+
+        # The parts a record owns are validated with it; the records it links to are not (as below).
+        classes = {ox.NamedNode(c) for c in record_classes()}
+        linked = {t.subject for t in store.describe(owned) if t.predicate.value == str(RDF.type) and t.object in classes}
+        where = where if where is not None else _store_locations(store, focus)
+        report = validate_register(store, shapes_for(conditions), where, fallback=engine == "auto",
+                                   focus=[*focus, *sorted(owned - linked, key=str)])
+        cut = restricted(report, {f.value for f in focus})
+        cut.records = len(focus)
+        return cut
+    where = where if where is not None else _store_locations(store)
     triples = own + store.describe(owned)
-    return _validate_focus(store, triples, [URIRef(i.value) for i in focus], conditions, where if where is not None else _store_locations(store))
+    return _validate_focus(store, triples, [URIRef(i.value) for i in focus], conditions, where)
 
 
 def _validate_focus(store: Store, triples: list[ox.Triple], focus: list[URIRef], conditions: Iterable[int], where: dict[str, Location]) -> Report:

@@ -26,22 +26,30 @@ class Table:
     """File stem or sheet name, a hint for the record kind."""
     header: list[str]
     rows: list[tuple[str, dict[str, str]]] = field(default_factory=list)
-    """(location such as ``services.csv row 5``, {header: cell text})."""
+    """(location such as ``services.csv row 5``, {header: cell text}); for CSV a
+    :class:`~virsis_graph.importers.csv.CsvRows`, read from the file as iterated."""
 
 
-def check_readable(path: Path) -> bytes:
-    """The bytes of ``path``; clear errors for a missing, unreadable or empty file."""
+def check_file(path: Path) -> None:
+    """Clear errors for a missing, unreadable or empty file (without reading all of it)."""
     if not path.exists():
         raise RegisterError(f"{path}: fails nav atrasts / file not found: check the path")
     if path.is_dir():
         raise RegisterError(f"{path}: is a folder, not a file: name the files to import")
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 16):
+                if chunk.strip():
+                    return
     except OSError as exc:
         raise RegisterError(f"{path}: cannot be read: {exc.strerror}") from exc
-    if not raw.strip():
-        raise RegisterError(f"{path}: fails ir tukšs / the file is empty: fill in a header row and at least one record (templates: data/templates/)")
-    return raw
+    raise RegisterError(f"{path}: fails ir tukšs / the file is empty: fill in a header row and at least one record (templates: data/templates/)")
+
+
+def check_readable(path: Path) -> bytes:
+    """The bytes of ``path``; clear errors for a missing, unreadable or empty file."""
+    check_file(path)
+    return path.read_bytes()
 
 
 def is_rdf(path: Path) -> bool:

@@ -22,6 +22,7 @@ from ..settings import TOKENS_FILE, base_iri
 from ..store import Store
 from ..summary import summarise
 from . import catalog, catalogues, dashboard, graph_store, linked_data, search, sparql, terms
+from .derived import Derived
 from .query_pool import QueryPool
 from .negotiation import negotiate
 from .wording import Text, choose, counted, shown
@@ -47,6 +48,31 @@ def model_labels(store: Store) -> dict[str, dict[str, str]]:
     return labels
 
 
+def warm(app: FastAPI) -> None:
+    """Make what the pages read from the whole register (web/derived.py), one after another, in this thread.
+
+    The app starts it in a background thread when it starts serving (its
+    lifespan: ``virsis serve``), so that at national scale the first visitor of
+    the home page, a catalogue or the search does not wait seconds for it (the
+    search index takes tens of seconds at 100 000 services). The quality
+    scorecard and the dumps are left until asked for: each takes minutes and
+    gigabytes at that scale. A failure here is not the site's: the page that
+    needs the value makes it again.
+    """
+    store, derived = app.state.store, app.state.derived
+    makers = [
+        ("summary", lambda: summarise(store)),
+        *((("life-situations", lang), (lambda lang=lang: catalogues.life_situation_rows(store, lang))) for lang in LANGUAGES),
+        *((("catalogue", name), (lambda name=name: catalogues.members(store, name))) for name in catalogues.CATALOGUES),
+        (search.INDEX, lambda: search.SearchIndex(store)),
+    ]
+    for key, make in makers:
+        try:
+            derived.get(key, make)
+        except Exception:  # noqa: BLE001 - a store closed under a finished test client, say
+            return
+
+
 def create_app(store: Store, *, query_limits: dict | None = None, read_only: bool = False, tokens_file: str | None = None) -> FastAPI:
     """The web application serving ``store`` (the caller keeps it open while the app runs).
 
@@ -68,6 +94,8 @@ def create_app(store: Store, *, query_limits: dict | None = None, read_only: boo
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        # What pages make from the whole register is made while the first visitors arrive, not when they ask.
+        threading.Thread(target=warm, args=(app,), name="virsis-warm", daemon=True).start()
         yield
         with pool_lock:
             for p in pool:
@@ -86,9 +114,7 @@ def create_app(store: Store, *, query_limits: dict | None = None, read_only: boo
                 p.rebuild(store)
             else:
                 p.refresh(store, added or [], removed or [])
-        app.state.dumps = None
-        app.state.search_index = None
-        app.state.scorecards.clear()
+        app.state.derived.clear(keep=search.after_write(app.state.derived, store, added, removed))
 
     app.state.query_pool = query_pool
     app.state.changed = changed
@@ -96,9 +122,9 @@ def create_app(store: Store, *, query_limits: dict | None = None, read_only: boo
     app.state.tokens_file = tokens_file or TOKENS_FILE.value()
     app.state.read_only = read_only
     app.state.store = store
-    app.state.dumps = None
-    app.state.search_index = None
-    app.state.scorecards = {}  # language → scorecard (web/dashboard.py)
+    # The home page's counts, life situations, catalogue members, search index, scorecards and dumps (web/derived.py).
+    app.state.derived = Derived()
+    app.state.make_scorecards = dashboard.pyshacl_scorecards  # the hook for a faster validator (web/dashboard.py)
     app.state.labels = model_labels(store)
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
     env.filters["counted"] = counted  # {{ n|counted(lang, ("pakalpojums", "pakalpojumi"), ("service", "services")) }}
@@ -173,7 +199,7 @@ def create_app(store: Store, *, query_limits: dict | None = None, read_only: boo
     @app.get("/", response_class=HTMLResponse)
     def home(request: Request) -> str:
         """The home page: what the register holds."""
-        return render("home.html", request, summary=summarise(store))
+        return render("home.html", request, summary=app.state.derived.get("summary", lambda: summarise(store)))
 
     app.include_router(linked_data.router)
     app.include_router(catalog.router)

@@ -5,8 +5,10 @@ their provenance) and ``/dumps/register.ttl`` (the same statements merged into
 one graph), each with ``.sha256``; ``/catalog`` describes them in DCAT 3 /
 DCAT-AP for national portals to harvest; ``/.well-known/void`` in VoID. Only
 public data goes out (:func:`virsis_graph.privacy.public_quads`). The dumps are
-made once, at the first request, and kept while the server runs: the site is
-read-only.
+made at the first request for any of the four, in a background thread (minutes
+at national scale: every public quad is read, sorted and written twice), and
+kept until the next write (:mod:`.derived`); until they are made each of the
+four answers ``503`` with ``Retry-After``, saying so in Latvian and English.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
-import threading
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -37,53 +38,71 @@ DCAT, DCT, FOAF, SPDX, VOID, RDF = (
 FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 
 
+DUMPS = "dumps"
+"""The key of the dumps in ``app.state.derived``."""
+WAIT = 5.0
+"""Seconds a request waits for the dumps being made before it is told to come back."""
+RETRY_AFTER = 60
+DUMP_NAMES = ("register.nq.gz", "register.ttl")
+
+
 @dataclass(frozen=True)
 class Dump:
     name: str
     media_type: str
     file_type: str
     body: bytes
+    sha256: str
+    """The SHA-256 of ``body`` in hex, computed once: hashing a national register's dump takes a second."""
 
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.body).hexdigest()
+    @classmethod
+    def of(cls, name: str, media_type: str, file_type: str, body: bytes) -> Dump:
+        return cls(name, media_type, file_type, body, hashlib.sha256(body).hexdigest())
 
 
+@dataclass(frozen=True)
 class Dumps:
-    """The public dumps of one store, made on first use (thread-safe)."""
+    """The public dumps of one store: by file name, and how many distinct triples they hold."""
 
-    def __init__(self, store) -> None:
-        self.store = store
-        self._lock = threading.Lock()
-        self._dumps: dict[str, Dump] | None = None
-        self.triples = 0
+    files: dict[str, Dump]
+    triples: int
 
-    def get(self) -> dict[str, Dump]:
-        with self._lock:
-            if self._dumps is None:
-                quads = sorted(public_quads(self.store), key=str)  # sorted: the same register gives the same bytes
-                nq = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-                triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
-                self.triples = len(triples)
-                ttl = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes={**PREFIXES, "id": base_iri() + "id/"})
-                self._dumps = {
-                    "register.nq.gz": Dump("register.nq.gz", "application/gzip", "RDF_N_QUADS", gzip.compress(nq, mtime=0)),
-                    "register.ttl": Dump("register.ttl", "text/turtle", "RDF_TURTLE", ttl),
-                }
-            return self._dumps
+    @classmethod
+    def make(cls, store) -> Dumps:
+        quads = sorted(public_quads(store), key=str)  # sorted: the same register gives the same bytes
+        nq = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+        del quads
+        ttl = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes={**PREFIXES, "id": base_iri() + "id/"})
+        nq_name, ttl_name = DUMP_NAMES
+        return cls({
+            nq_name: Dump.of(nq_name, "application/gzip", "RDF_N_QUADS", gzip.compress(nq, mtime=0)),
+            ttl_name: Dump.of(ttl_name, "text/turtle", "RDF_TURTLE", ttl),
+        }, len(triples))
 
 
-def _dumps(request: Request) -> Dumps:
-    state = request.app.state
-    if state.dumps is None:
-        state.dumps = Dumps(state.store)
-    return state.dumps
+def _dumps(request: Request) -> Dumps | None:
+    """The dumps, or None while a background thread makes them (started here if it is not)."""
+    store = request.app.state.store
+    return request.app.state.derived.background(DUMPS, lambda: Dumps.make(store), WAIT)
+
+
+def _being_made() -> Response:
+    return PlainTextResponse(
+        "503: reģistra lejupielādes datnes tiek veidotas, mēģiniet vēlreiz pēc brīža / the register's dump files are being made, try again shortly\n",
+        status_code=503, headers={"Retry-After": str(RETRY_AFTER)},
+    )
 
 
 @router.get("/dumps/{name}")
 def dump(name: str, request: Request) -> Response:
     """A dump, or its checksum in ``sha256sum`` format (``NAME.sha256``)."""
-    dumps = _dumps(request).get()
+    if name.removesuffix(".sha256") not in DUMP_NAMES:
+        return request.app.state.not_found(request, f"/dumps/{name}")
+    made = _dumps(request)
+    if made is None:
+        return _being_made()
+    dumps = made.files
     if name.endswith(".sha256") and name.removesuffix(".sha256") in dumps:
         d = dumps[name.removesuffix(".sha256")]
         return PlainTextResponse(f"{d.sha256}  {d.name}\n")
@@ -155,10 +174,13 @@ def catalog(request: Request) -> Response:
         ox.Triple(dataset, n(DCAT + "landingPage"), n(site + "/")),
         ox.Triple(dataset, n(DCT + "conformsTo"), n("http://data.europa.eu/m8g/")),
     ]
+    made = _dumps(request)
+    if made is None:
+        return _being_made()
     modified = _modified(store)
     if modified:
         t.append(ox.Triple(dataset, n(DCT + "modified"), lit(modified, datatype="http://www.w3.org/2001/XMLSchema#dateTime")))
-    for d in _dumps(request).get().values():
+    for d in made.files.values():
         dist, checksum = n(f"{base}dataset/register/{d.name}"), n(f"{base}dataset/register/{d.name}/checksum")
         url = n(f"{site}/dumps/{d.name}")
         t += [
@@ -183,7 +205,9 @@ def void(request: Request) -> Response:
     """The VoID description of the register's dataset."""
     site = str(request.base_url).rstrip("/")
     dumps = _dumps(request)
-    files = dumps.get()
+    if dumps is None:
+        return _being_made()
+    files = dumps.files
     dataset = n(base_iri() + "dataset/register")
     t = [
         ox.Triple(dataset, n(RDF + "type"), n(VOID + "Dataset")),

@@ -1,31 +1,105 @@
 """``/quality``: the quality scorecard (``virsis quality``) as charts, per condition and per institution.
 
 Each bar and cell links to the records behind it: a condition to the services
-that do not pass all its checks, an institution to its services. The
-scorecard validates the whole register with every shape, so it is made once
-per language and kept while the server runs (the site is read-only).
+that do not pass all its checks, an institution to its services (100 a page).
+
+The scorecard validates the whole register with every shape. It is made once,
+for both languages, in a background thread (:mod:`.derived`), and kept until the
+next write; meanwhile the page says it is being computed (``503`` with
+``Retry-After``, reloading by itself). What makes it is a hook:
+``app.state.make_scorecards``, a function of the store giving ``{language:
+Scorecard}``, by default :func:`pyshacl_scorecards`. The compiled SHACL engine
+being written in ``virsis_graph/shacl/`` (shapes as SPARQL over the store) is
+meant to replace it there, without touching the page.
+
+pyshacl takes seconds for the example registry, but a national register
+(100 000 services, six million statements) does not fit it: copying the register
+into its in-memory graph alone grew the server by 5 GB in two and a half
+minutes, and meanwhile the thread slowed every other page three to five times
+(measured: a catalogue page and a record page, 29 ms before, 90–170 ms after).
+So the default maker does not start on a register of more than
+:data:`PYSHACL_LIMIT` statements, and the page says so plainly instead.
 """
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable
+from urllib.parse import urlencode
 from xml.sax.saxutils import escape, quoteattr
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
-from ..quality import CONDITIONS, Scorecard, condition_labels, store_scorecard
+from ..quality import CONDITIONS, Scorecard, condition_labels, scorecard
+from ..store import Store
+from .paging import page_of
+from .search import pending_page
 
 router = APIRouter()
-_lock = threading.Lock()
+
+LANGUAGES = ("lv", "en")
+SCORECARDS = "scorecards"
+"""The key of the scorecards in ``app.state.derived``."""
+WAIT = 5.0
+"""Seconds a request waits for the scorecard being computed before the page says it is being computed."""
+RETRY_AFTER = 30
+"""Seconds the page asks a client to wait before it tries again (and reloads itself after)."""
+PAGE_SIZE = 100
+"""Services listed a page under a condition or an institution."""
+
+PYSHACL_LIMIT = 1_000_000
+"""Statements (quads) beyond which :func:`pyshacl_scorecards` does not start: some 16 000 services of the synthetic
+register, which by the 36 s that 1 000 services took (``benchmarks/README.md``) is some ten minutes of pyshacl."""
+
+MakeScorecards = Callable[[Store], dict[str, Scorecard]]
 
 
-def card_for(request: Request, lang: str) -> Scorecard:
-    with _lock:
-        cards = request.app.state.scorecards
-        if lang not in cards:
-            cards[lang] = store_scorecard(request.app.state.store, lang)
-        return cards[lang]
+class TooLarge(Exception):
+    """The register is too large for the validator behind the scorecard; ``statements`` is its size."""
+
+    def __init__(self, statements: int) -> None:
+        super().__init__(f"{statements} statements")
+        self.statements = statements
+
+
+def pyshacl_scorecards(store: Store) -> dict[str, Scorecard]:
+    """The scorecard in each site language from one pyshacl validation of the whole register (``virsis quality``'s).
+
+    The default of the ``app.state.make_scorecards`` hook: a faster validator
+    replaces this function, giving the same ``{language: Scorecard}``. Raises
+    :class:`TooLarge` at once for a register of more than :data:`PYSHACL_LIMIT`
+    statements rather than hold the site back for hours.
+    """
+    from ..validation import all_shapes, store_graph, validate_graph
+
+    statements = store.count()
+    if statements > PYSHACL_LIMIT:
+        raise TooLarge(statements)
+    data, where = store_graph(store)
+    shapes = all_shapes()
+    report = validate_graph(data, shapes, where)
+    return {lang: scorecard(report, data, shapes, lang) for lang in LANGUAGES}
+
+
+def card_for(request: Request, lang: str) -> Scorecard | None:
+    """The scorecard in ``lang``, or None while it is being computed (it is started if it is not).
+
+    Raises :class:`TooLarge` when the register is too large for the validator;
+    that answer is kept like a scorecard, until the next write.
+    """
+    state = request.app.state
+    store, make = state.store, state.make_scorecards
+
+    def made() -> dict[str, Scorecard] | TooLarge:
+        try:
+            return make(store)
+        except TooLarge as too_large:
+            return too_large
+
+    cards = state.derived.background(SCORECARDS, made, WAIT)
+    if isinstance(cards, TooLarge):
+        raise cards
+    return None if cards is None else cards[lang]
 
 
 def bars_svg(items: list[tuple[str, float | None, str, str]], title: str) -> str:
@@ -58,10 +132,26 @@ def _percent(score: float | None) -> str:
 
 
 @router.get("/quality", response_class=HTMLResponse)
-def quality(request: Request) -> str:
+def quality(request: Request) -> Response:
     """The dashboard; ``?condition=N`` lists the services with a failed check or a result under it, ``?institution=ID`` its services."""
     lang = request.app.state.language(request)
-    card = card_for(request, lang)
+    try:
+        card = card_for(request, lang)
+    except TooLarge as too_large:
+        n = f"{too_large.statements:,}".replace(",", "\u00a0")
+        return pending_page(
+            request, "Pakalpojumu kvalitāte" if lang == "lv" else "Service quality",
+            f"Tik lielam reģistram ({n} apgalvojumu) kvalitātes novērtējums vēl netiek aprēķināts: visa reģistra pārbaude ar "
+            "pyshacl prasītu stundas un gigabaitus atmiņas un palēninātu visu vietni. To aprēķinās ātrais validators, kas tiek veidots.",
+            f"The scorecard is not computed for a register this large ({n} statements) yet: validating the whole register with "
+            "pyshacl would take hours and gigabytes of memory and slow the whole site down. The fast validator being built will compute it.",
+            retry=None,
+        )
+    if card is None:
+        return pending_page(request, "Pakalpojumu kvalitāte" if lang == "lv" else "Service quality",
+                            "Kvalitātes novērtējums tiek aprēķināts (tiek pārbaudīts viss reģistrs); lapa atjaunosies pati.",
+                            "The scorecard is being computed (the whole register is being validated); the page will reload by itself.",
+                            RETRY_AFTER)
     names = condition_labels(lang)
     register = card.register.cells
     bars = bars_svg(
@@ -77,7 +167,10 @@ def quality(request: Request) -> str:
         listed = [s for s in card.services if _failing(s.cells[c])]
     elif institution:
         listed = [s for s in card.services if s.institution == institution]
-    return request.app.state.render(
+    shown, page, pages = page_of(request, listed, PAGE_SIZE)
+    return HTMLResponse(request.app.state.render(
         "quality.html", request, card=card, names=names, conditions=CONDITIONS, bars=bars, percent=_percent,
-        condition=int(condition) if condition.isdigit() else None, institution=institution, listed=listed,
-    )
+        condition=int(condition) if condition.isdigit() else None, institution=institution, listed=shown,
+        total=len(listed), page=page, pages=pages, page_link=lambda n: "/quality?" + urlencode(
+            {**({"condition": condition} if condition else {"institution": institution}), "lang": lang, "page": n}) + "#services",
+    ))

@@ -29,7 +29,6 @@ from itertools import chain
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
-from rdflib import Graph
 from starlette.concurrency import run_in_threadpool
 
 from ..privacy import public_quads

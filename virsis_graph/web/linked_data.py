@@ -73,12 +73,13 @@ def _split(kind: str, name: str, store: Store) -> tuple[ox.NamedNode, Format | N
 def titles_of(store: Store, iris: list[ox.NamedNode]) -> dict[str, dict[str, str]]:
     """``{IRI: {language: title}}`` of records (``""`` for a title without language), from :data:`TITLE_PREDICATES`, best first."""
     found: dict[str, dict[str, str]] = {}
-    predicates = " ".join(f"<{p}>" for p in TITLE_PREDICATES)
     wanted = list(dict.fromkeys(iris))
-    for start in range(0, len(wanted), 500):
-        # IRIs were validated by ox.NamedNode and are written in its own syntax.
-        values = " ".join(str(i) for i in wanted[start : start + 500])
-        rows = store.query(f"SELECT ?s ?p ?t WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {predicates} }} ?s ?p ?t FILTER(isLiteral(?t)) }}")
+    for start in range(0, len(wanted), 100):
+        # IRIs were validated by ox.NamedNode and are written in its own syntax. One VALUES
+        # of (subject, predicate) pairs: two separate VALUES made oxigraph read every
+        # title in the register (0.8 s at 100 000 services; the pairs take 0.4 ms).
+        pairs = " ".join(f"({i} <{p}>)" for i in wanted[start : start + 100] for p in TITLE_PREDICATES)
+        rows = store.query(f"SELECT ?s ?p ?t WHERE {{ VALUES (?s ?p) {{ {pairs} }} ?s ?p ?t FILTER(isLiteral(?t)) }}")
         ranked = sorted(((TITLE_PREDICATES.index(r["p"].value), r["s"].value, r["t"]) for r in rows), key=lambda x: (x[0], x[1], x[2].value))
         for _, subject, title in ranked:
             found.setdefault(subject, {}).setdefault(title.language or "", title.value)
@@ -115,18 +116,22 @@ def schema_org(store: Store, iri: ox.NamedNode, triples: list[ox.Triple], lang: 
     return script_json(data) if data else None
 
 
-def chain_picture(store: Store, kind: str, identifier: str, lang: str) -> Picture | None:
+def chain_picture(store: Store, kind: str, identifier: str, lang: str, chain: trace.Chain | None = None) -> Picture | None:
     """The picture of a record's chain: down from a life situation, need or service, up from a resource.
 
-    A record without a title in ``lang`` is shown by its title in the other
-    language (marked with ``lang``), not by its bare identifier."""
+    ``chain`` is the record's chain when the caller has it already (it is then
+    not traced again, and its untitled nodes get their titles here). A record
+    without a title in ``lang`` is shown by its title in the other language
+    (marked with ``lang``), not by its bare identifier."""
     records = base_iri()
 
     def link(key: str) -> str | None:
         return f"/{key[len(records):]}?lang={lang}" if key.startswith(records + "id/") else None
 
     try:
-        if kind in trace.TRACE_KINDS:
+        if chain is not None:
+            pass
+        elif kind in trace.TRACE_KINDS:
             chain = trace.trace(store, kind, identifier, lang)
         elif kind == "resource":
             chain = trace.impact(store, identifier, lang)

@@ -22,6 +22,7 @@ and the new mirror takes its place when done.
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing as mp
 import shutil
@@ -111,24 +112,50 @@ def _needs_more(store: Store, former: set, added: list[ox.Quad]) -> bool:
     return False
 
 
+def _json_term(term: object) -> dict:
+    """One RDF term in the SPARQL 1.1 Query Results JSON Format (§3.2.2)."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return {"type": "literal", "value": term.value, "xml:lang": term.language}
+        if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+            return {"type": "literal", "value": term.value}
+        return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
+    return {"type": "triple", "value": {k: _json_term(getattr(term, k)) for k in ("subject", "predicate", "object")}}
+
+
+def sparql_json(variables: list[ox.Variable], solutions: list[ox.QuerySolution]) -> bytes:
+    """Solutions already read, as SPARQL 1.1 Query Results JSON (what pyoxigraph writes, without running the query again)."""
+    names = [v.value for v in variables]
+    bindings = [{n: _json_term(s[n]) for n in names if s[n] is not None} for s in solutions]
+    return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def _solutions_answer(result, media_type: str | None, max_rows: int, again) -> Answer:
     if isinstance(result, ox.QueryBoolean):
         fmt = RESULT_FORMATS.get(media_type or "", ox.QueryResultsFormat.JSON)
         return Answer(200, result.serialize(format=fmt), media_type or "application/sparql-results+json")
     if isinstance(result, ox.QuerySolutions):
-        # Counted first and only then serialised (by running the query again):
-        # pyoxigraph serialises a whole result or nothing, and a refused answer
-        # should cost no more than max_rows rows.
-        rows = 0
-        for _ in result:
-            rows += 1
-            if rows > max_rows:
+        # Counted first and only then serialised: pyoxigraph serialises a whole
+        # result or nothing, and a refused answer should cost no more than
+        # max_rows rows. SPARQL JSON (what clients ask for) is written from the
+        # rows read; the other formats run the query again.
+        variables = result.variables
+        rows = []
+        for solution in result:
+            rows.append(solution)
+            if len(rows) > max_rows:
                 return Answer(400, (
                     f"atbildē ir vairāk nekā {max_rows} rindu: pievienojiet LIMIT {max_rows} (un OFFSET lapošanai) / "
                     f"the answer has more than {max_rows} rows: add LIMIT {max_rows} (and OFFSET to page)\n"
                 ).encode(), "text/plain")
         fmt = RESULT_FORMATS.get(media_type or "", ox.QueryResultsFormat.JSON)
-        return Answer(200, again().serialize(format=fmt), media_type or "application/sparql-results+json")
+        if fmt == ox.QueryResultsFormat.JSON:
+            return Answer(200, sparql_json(variables, rows), "application/sparql-results+json")
+        return Answer(200, again().serialize(format=fmt), media_type)
     triples = []
     for t in result:
         triples.append(t)

@@ -1,0 +1,266 @@
+"""The compiled engine gives pyshacl's report on the product's shapes: registers with random defects, and the examples.
+
+Hypothesis writes small registers in the import templates' format (CSV files
+of organisations, people, life situations, needs, resources, services and
+roles) with random omissions and mistakes the importer lets through: missing
+English titles and descriptions, links to records no file describes, links to
+records of the wrong kind (``organisation:o-1`` as a service owner), owners in
+no institution, negative fees, services of every kind, stage and channel mix.
+Each register is imported into an in-memory store and validated twice with
+the product's shapes — by the compiled engine and by plain pyshacl over the
+same triples (``validate_store(engine="pyshacl")``, i.e.
+:func:`virsis_graph.validation.validate_graph`) — and the two reports must be
+equal: the standard report (focus, path, value, source shape, constraint
+component, severity, messages) and the results tied to records.
+
+Service templates and groups are left out of the generated registers: a
+template is shared by many services, and which of them a result about the
+template is filed under is arbitrary in pyshacl's reading (rdflib's iteration
+order), so the two could differ in that field without either being wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from rdflib import Graph
+from rdflib.namespace import RDF, SH
+
+from virsis_graph.importing import import_files
+from virsis_graph.shacl.compare import report_results
+from virsis_graph.store import EmbeddedStore
+from virsis_graph.validation import Report, validate_store
+
+HEADERS = {
+    "organisations": ["identifier", "title_lv", "title_en", "kind", "parent", "homepage"],
+    "people": ["identifier", "name", "email", "organisation"],
+    "life_situations": ["identifier", "title_lv", "title_en", "description_lv", "description_en", "audience"],
+    "needs": ["identifier", "title_lv", "title_en", "description_lv", "description_en", "life_situations"],
+    "resources": ["identifier", "title_lv", "title_en", "description_lv", "description_en", "kind", "institution", "owner", "depends_on"],
+    "services": [
+        "identifier", "title_lv", "title_en", "description_lv", "description_en", "kind", "smart", "institution", "owner",
+        "provider", "lifecycle_stage", "needs", "resources", "channels", "replaces", "requires", "recipients", "audience",
+        "keywords_lv", "keywords_en", "cost_eur", "processing_time", "legal_basis", "homepage",
+    ],
+    "roles": ["person", "role", "scope"],
+}
+
+
+def maybe(value: str) -> st.SearchStrategy[str]:
+    return st.sampled_from([value, ""])
+
+
+def link(own: list[str], kind: str, wrong: list[str]) -> st.SearchStrategy[str]:
+    """A link to one of ``own``, to a record no file describes, or to a record of another kind (``kind:id``)."""
+    choices = [st.sampled_from(own)] if own else []
+    choices += [st.just(f"{kind[0]}-99")]
+    if wrong:
+        choices += [st.sampled_from(wrong)]
+    return st.one_of(choices)
+
+
+def links(own: list[str], kind: str, wrong: list[str]) -> st.SearchStrategy[str]:
+    return st.lists(link(own, kind, wrong), max_size=3, unique=True).map("; ".join)
+
+
+@st.composite
+def registers(draw: st.DrawFn) -> dict[str, list[dict[str, str]]]:
+    """Rows per template file; identifiers o-1, p-1, ls-1, n-1, r-1, s-1 ... by kind."""
+    n = {kind: draw(st.integers(lo, hi)) for kind, lo, hi in (
+        ("organisations", 1, 3), ("people", 1, 3), ("life_situations", 1, 2), ("needs", 1, 3), ("resources", 0, 3), ("services", 1, 4))}
+    orgs = [f"o-{i}" for i in range(1, n["organisations"] + 1)]
+    people = [f"p-{i}" for i in range(1, n["people"] + 1)]
+    situations = [f"ls-{i}" for i in range(1, n["life_situations"] + 1)]
+    needs = [f"n-{i}" for i in range(1, n["needs"] + 1)]
+    resources = [f"r-{i}" for i in range(1, n["resources"] + 1)]
+    services = [f"s-{i}" for i in range(1, n["services"] + 1)]
+    rows: dict[str, list[dict[str, str]]] = {kind: [] for kind in HEADERS}
+    for i, o in enumerate(orgs):
+        rows["organisations"].append({
+            "identifier": o, "title_lv": f"Iestāde {i}", "title_en": draw(maybe(f"Institution {i}")),
+            "kind": draw(st.sampled_from(["ministry", "agency", "municipality", "other"])),
+            "parent": draw(st.sampled_from(["", *orgs[:i]])), "homepage": draw(maybe(f"https://iestade{i}.example.lv")),
+        })
+    for i, p in enumerate(people):
+        rows["people"].append({
+            "identifier": p, "name": f"Persona {i}", "email": draw(maybe(f"persona{i}@example.lv")),
+            "organisation": draw(link(orgs, "organisation", ["service:s-1", "person:p-1"])),
+        })
+    for i, ls in enumerate(situations):
+        rows["life_situations"].append({
+            "identifier": ls, "title_lv": f"Situācija {i}", "title_en": draw(maybe(f"Situation {i}")),
+            "description_lv": "Apraksts", "description_en": draw(maybe("Description")),
+            "audience": draw(st.sampled_from(["residents", "business"])),
+        })
+    for i, need in enumerate(needs):
+        rows["needs"].append({
+            "identifier": need, "title_lv": f"Vajadzība {i}", "title_en": draw(maybe(f"Need {i}")),
+            "description_lv": "Apraksts", "description_en": draw(maybe("Description")),
+            "life_situations": draw(st.lists(link(situations, "life-situation", ["need:n-1"]), min_size=1, max_size=2, unique=True).map("; ".join)),
+        })
+    for i, r in enumerate(resources):
+        rows["resources"].append({
+            "identifier": r, "title_lv": f"Resurss {i}", "title_en": draw(maybe(f"Resource {i}")),
+            "description_lv": "Apraksts", "description_en": draw(maybe("Description")),
+            "kind": draw(st.sampled_from(["information", "information-system", "data-exchange", "digital-technology", "building", "other"])),
+            "institution": draw(link(orgs, "organisation", ["person:p-1"])),
+            "owner": draw(link(people, "person", ["organisation:o-1"])),
+            "depends_on": draw(links(resources[:i], "resource", ["service:s-1"])),
+        })
+    for i, s in enumerate(services):
+        rows["services"].append({
+            "identifier": s, "title_lv": f"Pakalpojums {i}", "title_en": draw(maybe(f"Service {i}")),
+            "description_lv": "Apraksts", "description_en": draw(maybe("Description")),
+            "kind": draw(st.sampled_from(["public-individual", "public-general", "inter-institutional-shared", "inter-institutional-individual"])),
+            "smart": draw(st.sampled_from(["yes", "no"])),
+            "institution": draw(link(orgs, "organisation", ["person:p-1"])),
+            "owner": draw(link(people, "person", ["organisation:o-1"])),
+            "provider": draw(st.one_of(st.just(""), link(orgs, "organisation", ["person:p-1"]))),
+            "lifecycle_stage": draw(st.sampled_from(["planning", "creation", "implementation", "provision", "retired"])),
+            "needs": draw(links(needs, "need", ["life-situation:ls-1"])),
+            "resources": draw(links(resources, "resource", ["service:s-1"])),
+            "channels": draw(st.lists(st.sampled_from(["e-service", "website", "mobile-app", "in-person", "phone", "email", "post"]),
+                                      max_size=3, unique=True).map("; ".join)),
+            # Only earlier services: a cycle of `replaces` is an import error, not a defect to validate.
+            "replaces": draw(links(services[:i], "service", [])),
+            "requires": draw(links(services, "service", ["resource:r-1"])),
+            "recipients": draw(links(orgs, "organisation", ["person:p-1"])),
+            "audience": draw(st.sampled_from(["", "residents", "business", "institutions", "society"])),
+            "keywords_lv": draw(maybe("atslēga")), "keywords_en": draw(maybe("key")),
+            "cost_eur": draw(st.sampled_from(["", "0", "12.5", "-5"])),
+            "processing_time": draw(maybe("P10D")),
+            "legal_basis": draw(maybe("Likums par pakalpojumiem")),
+            "homepage": draw(maybe(f"https://pakalpojums{i}.example.lv/")),
+        })
+    for _ in range(draw(st.integers(0, 2))):
+        rows["roles"].append({
+            "person": draw(st.sampled_from(people)), "role": str(draw(st.integers(1, 10))),
+            "scope": draw(st.sampled_from([*services, *resources, *orgs])),
+        })
+    return rows
+
+
+def write(folder: Path, register: dict[str, list[dict[str, str]]]) -> list[Path]:
+    files = []
+    for kind, rows in register.items():
+        if not rows:
+            continue
+        path = folder / f"{kind}.csv"
+        with path.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=HEADERS[kind])
+            writer.writeheader()
+            writer.writerows(rows)
+        files.append(path)
+    return files
+
+
+def tied_results(report: Report) -> Counter:
+    """The results as the register reports them: record, identifier, title, condition, place ..."""
+    return Counter((r.severity, r.shape, r.focus, r.record, r.identifier, r.kind, r.path, r.value, tuple(sorted(r.message.items())),
+                    r.condition, r.sub_criterion, tuple(sorted(r.title.items())), r.where) for r in report.results)
+
+
+def report_order(report: Report) -> list[tuple]:
+    """What the report is sorted by (results equal in it may come in either order)."""
+    return [(r.where, r.record, r.condition.number, r.severity, r.shape) for r in report.results]
+
+
+def assert_same_reports(store: EmbeddedStore) -> Report:
+    fast = validate_store(store, engine="fast")
+    reference = validate_store(store, engine="pyshacl")
+    assert fast.fallback == {}
+    assert report_results(fast.graph, messages=True) == report_results(reference.graph, messages=True)
+    assert tied_results(fast) == tied_results(reference)
+    assert report_order(fast) == report_order(reference)
+    assert fast.records == reference.records
+    assert fast.graph.value(next(fast.graph.subjects(RDF.type, SH.ValidationReport)), SH.conforms) == \
+        reference.graph.value(next(reference.graph.subjects(RDF.type, SH.ValidationReport)), SH.conforms)
+    return fast
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(register=registers())
+def test_random_registers_get_pyshacl_s_report(register, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("register")
+    store = EmbeddedStore()
+    result = import_files(store, write(folder, register))
+    assume(not result.errors)
+    assert_same_reports(store)
+
+
+def test_the_example_registry_gets_pyshacl_s_report(example_store):
+    report = assert_same_reports(example_store)
+    # The planted defects (data/examples/README.md) are found, violations and warnings alike.
+    assert report.count("violation") > 0 and report.count("warning") > 0
+
+
+def test_the_engines_give_the_same_report_from_the_command_line(example_store_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from virsis_graph.cli import app
+
+    runner = CliRunner()
+    reports = {engine: runner.invoke(app, ["validate", "--store", example_store_path, "--engine", engine, "--format", "json"])
+               for engine in ("auto", "fast", "pyshacl")}
+    assert {engine: r.exit_code for engine, r in reports.items()} == {"auto": 1, "fast": 1, "pyshacl": 1}  # planted violations
+    assert json.loads(reports["auto"].output) == json.loads(reports["pyshacl"].output) == json.loads(reports["fast"].output)
+    refused = runner.invoke(app, ["validate", "--store", example_store_path, "--engine", "jena"])
+    assert refused.exit_code == 2 and "--engine" in refused.output
+
+
+SHAPES_WITH_A_RECURSION = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:Compiled a sh:NodeShape ; sh:targetClass ex:Person ;
+    sh:property [ sh:path ex:name ; sh:minCount 1 ] .
+ex:Recursive a sh:NodeShape ; sh:targetClass ex:Person ;
+    sh:property [ sh:path ex:knows ; sh:node ex:Recursive ] ;
+    sh:property [ sh:path ex:age ; sh:maxCount 1 ] .
+"""
+DATA_FOR_THE_RECURSION = """
+@prefix ex: <http://example.org/> .
+ex:a a ex:Person ; ex:name "A" ; ex:knows ex:b ; ex:age 1 .
+ex:b a ex:Person ; ex:age 2, 3 .
+"""
+
+
+def test_a_shape_that_does_not_compile_goes_to_pyshacl_or_is_refused():
+    """A recursive shape is not compiled: ``auto`` lets pyshacl validate it (and says so), ``fast`` refuses it."""
+    from pyshacl import validate as pyshacl_validate
+
+    from virsis_graph.shacl import CompileError, validate
+
+    shapes = Graph().parse(data=SHAPES_WITH_A_RECURSION, format="turtle")
+    data = Graph().parse(data=DATA_FOR_THE_RECURSION, format="turtle")
+    store = EmbeddedStore()
+    store.load_file(_turtle_file(DATA_FOR_THE_RECURSION), "urn:x-test:data", "http://example.org/")
+
+    outcome = validate(store, shapes)
+
+    assert [str(s) for s in outcome.compiled] == ["http://example.org/Compiled"]
+    assert [str(s) for s in outcome.fallback] == ["http://example.org/Recursive"]
+    with pytest.raises(CompileError, match="Recursive"):
+        validate(store, shapes, fallback=False)
+    _, reference, _ = pyshacl_validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    # Messages aside: these shapes have none, and the generic texts are each engine's own.
+    assert report_results(outcome.graph, messages=False) == report_results(reference, messages=False)
+    # ex:b has no name (found by the compiled shape) and two ages (found by pyshacl, through the recursion).
+    found = {(r.focus.value, str(r.component).rsplit("#", 1)[-1]) for r in outcome.rows}
+    assert {("http://example.org/b", "MinCountConstraintComponent"), ("http://example.org/b", "MaxCountConstraintComponent"),
+            ("http://example.org/a", "NodeConstraintComponent")} <= found
+
+
+def _turtle_file(text: str) -> Path:
+    import tempfile
+
+    path = Path(tempfile.mkdtemp()) / "data.ttl"
+    path.write_text(text, encoding="utf-8")
+    return path

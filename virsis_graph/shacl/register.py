@@ -1,0 +1,177 @@
+"""The compiled engine's results as the register's validation report.
+
+:func:`validate_register` runs :func:`.engine.validate` on a store and ties
+each result to the record it is about exactly as pyshacl's results are tied
+(:func:`virsis_graph.validation.tie`), but learns records, owners, identifiers
+and titles from the store with a few bulk queries, instead of reading the
+register into rdflib.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from ..importing import record_classes
+from ..store import EmbeddedStore, Store
+from ..validation import _SEVERITY, Finding, Location, Report, model_graph, tie
+from .engine import Outcome, Row, to_rdflib, validate
+
+_BATCH = 500
+_OWL_ONTOLOGY = "ASK { ?o a <http://www.w3.org/2002/07/owl#Ontology> }"
+_MODEL_GRAPH = "urn:x-virsis:validation-model"
+
+
+def validate_register(store: Store, shapes: Graph, where: dict[str, Location], fallback: bool = True,
+                      focus: list[ox.NamedNode] | None = None) -> Report:
+    """Validate the register in ``store`` with the compiled engine (pyshacl for what does not compile, if ``fallback``).
+
+    A store without the model (ontology and vocabularies) is validated with the
+    model added, as :func:`virsis_graph.validation.register_graph` does for
+    pyshacl: ``sh:class`` and class targets need its ``rdfs:subClassOf``.
+    """
+    if not store.query(_OWL_ONTOLOGY):
+        store = _with_model(store)
+    outcome = validate(store, shapes, focus=focus, fallback=fallback)
+    found = findings(outcome.rows)
+    # For a few focus nodes, only the records involved are looked up, not the whole register.
+    scope = {f.focus for f in found} if focus is not None else None
+    report = tie(found, StoreRecords(store, scope), shapes, lambda: outcome.graph, where)
+    report.fallback = {str(shape): why for shape, why in outcome.fallback.items()}
+    return report
+
+
+def findings(rows: list[Row]) -> list[Finding]:
+    """The engine's rows as :class:`~virsis_graph.validation.Finding`\\ s."""
+    # Keyed by object identity: a check's rows share their messages and severity, and hashing rdflib terms is slow.
+    messages: dict[int, tuple[tuple, dict[str, str]]] = {}
+    severities: dict[int, tuple[object, str]] = {}
+    literals: dict[ox.Literal, str] = {}
+    out = []
+    for row in rows:
+        known = messages.get(id(row.messages))
+        if known is None or known[0] is not row.messages:
+            known = messages[id(row.messages)] = (row.messages, {m.language or "en": str(m) for m in row.messages})
+        severity = severities.get(id(row.severity))
+        if severity is None or severity[0] is not row.severity:
+            severity = severities[id(row.severity)] = (row.severity, _SEVERITY.get(row.severity, "violation"))
+        value = row.value
+        if isinstance(value, ox.Literal):
+            # As rdflib writes it (pyshacl's reading): "-60"^^xsd:double is "-60.0" there.
+            if value not in literals:
+                literals[value] = str(to_rdflib(value))
+            value = literals[value]
+        elif value is not None:
+            value = value.value
+        out.append(Finding(
+            focus=row.focus.value,
+            shape=row.shape,
+            path=str(row.path) if isinstance(row.path, URIRef) else None,
+            value=value,
+            severity=severity[1],
+            messages=known[1],
+        ))
+    return out
+
+
+def _with_model(store: Store) -> EmbeddedStore:
+    """An in-memory copy of ``store`` with the model added in a graph of its own."""
+    copy = EmbeddedStore()
+    copy._store.bulk_extend(store.quads())
+    model = ox.NamedNode(_MODEL_GRAPH)
+    copy._store.bulk_extend(
+        ox.Quad(q.subject, q.predicate, q.object, model)
+        for q in ox.parse(model_graph().serialize(format="nt"), format=ox.RdfFormat.N_TRIPLES)
+    )
+    return copy
+
+
+def _chunks(items: list, size: int = _BATCH) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _values(iris: Iterable[str]) -> str:
+    # Each IRI passes through ox.NamedNode, which rejects anything that is not one.
+    return " ".join(str(ox.NamedNode(i)) for i in iris)
+
+
+def _is_iri(text: str) -> bool:
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return ":" in text
+
+
+class StoreRecords:
+    """:class:`~virsis_graph.validation.RecordIndex` over a store, in bulk queries.
+
+    With a ``scope`` (the focus nodes of a few results), :meth:`kinds` knows only
+    the records among them, and :meth:`owners` adds the records it finds.
+    """
+
+    def __init__(self, store: Store, scope: set[str] | None = None) -> None:
+        self.store = store
+        self.scope = scope
+        self.classes = record_classes()
+
+    def _kinds_of(self, nodes: Iterable[str]) -> dict[str, str]:
+        found = {}
+        for batch in _chunks(sorted(n for n in nodes if _is_iri(n))):
+            rows = self.store.query(f"SELECT ?s ?c WHERE {{ VALUES ?s {{ {_values(batch)} }} VALUES ?c {{ {_values(self.classes)} }} ?s a ?c }}")
+            found.update({r["s"].value: self.classes[r["c"].value] for r in rows})
+        return found
+
+    def kinds(self) -> dict[str, str]:
+        if self.scope is not None:
+            return self._kinds_of(self.scope)
+        rows = self.store.query(f"SELECT ?s ?c WHERE {{ VALUES ?c {{ {_values(self.classes)} }} ?s a ?c }}")
+        return {r["s"].value: self.classes[r["c"].value] for r in rows}
+
+    def owners(self, nodes: set[str], kinds: dict[str, str]) -> dict[str, str]:
+        """Walks up the links level by level from every node at once, as ``_owner_records`` does for one."""
+        owner: dict[str, str] = {}
+        pending = {n: {n} for n in nodes if _is_iri(n)}  # node reached → the nodes it was reached from
+        visited = {n: {n} for n in pending}
+        while pending:
+            parents: dict[str, list[ox.NamedNode | ox.BlankNode]] = defaultdict(list)
+            for batch in _chunks(sorted(pending)):
+                for r in self.store.query(f"SELECT DISTINCT ?s ?o WHERE {{ VALUES ?o {{ {_values(batch)} }} ?s ?p ?o }}"):
+                    parents[r["o"].value].append(r["s"])
+            if self.scope is not None:
+                kinds.update(self._kinds_of({s.value for subjects in parents.values() for s in subjects} - set(kinds)))
+            reached: dict[str, set[str]] = defaultdict(set)
+            for node, origins in pending.items():
+                subjects = sorted(parents.get(node, []), key=lambda s: s.value)
+                records = [s.value for s in subjects if s.value in kinds]
+                for origin in origins:
+                    if origin in owner:
+                        continue
+                    if records:
+                        owner[origin] = records[0]
+                        continue
+                    for s in subjects:
+                        if isinstance(s, ox.NamedNode) and s.value not in visited[origin]:
+                            visited[origin].add(s.value)
+                            reached[s.value].add(origin)
+            pending = {n: {o for o in origins if o not in owner} for n, origins in reached.items()}
+            pending = {n: origins for n, origins in pending.items() if origins}
+        return owner
+
+    def labels(self, records: set[str]) -> dict[str, tuple[str | None, dict[str, str]]]:
+        identifiers: dict[str, str] = {}
+        titles: dict[str, dict[str, str]] = defaultdict(dict)
+        for batch in _chunks(sorted(r for r in records if _is_iri(r))):
+            values = _values(batch)
+            for r in self.store.query(f"SELECT ?s ?id WHERE {{ VALUES ?s {{ {values} }} ?s <http://purl.org/dc/terms/identifier> ?id }}"):
+                identifiers.setdefault(r["s"].value, r["id"].value)
+            for r in self.store.query(f"SELECT ?s ?t WHERE {{ VALUES ?s {{ {values} }} ?s <http://purl.org/dc/terms/title> ?t FILTER(lang(?t) != \"\") }}"):
+                titles[r["s"].value][r["t"].language] = r["t"].value
+        return {r: (identifiers.get(r), titles.get(r, {})) for r in records}
+
+
+__all__ = ["Outcome", "StoreRecords", "findings", "validate_register"]
