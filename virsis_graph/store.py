@@ -5,8 +5,10 @@
 
 The rest of the code talks to :class:`Store` only. Results are pyoxigraph terms
 and result objects whichever backend answers, so code never needs to know which
-one it talks to. Every write goes through :meth:`Store.apply`, which is atomic:
-after a crash (even ``kill -9``) the store is as before the call or as after it.
+one it talks to. Every write goes through a :meth:`Store.writing` session
+(:meth:`Store.apply` is one session): atomic, so after a crash (even
+``kill -9``), an error or a discarded session the store is as before it or, once
+it commits, as after it.
 """
 
 from __future__ import annotations
