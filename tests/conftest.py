@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph
 
 import remote_engines
-from oxigraph_server import free_port
+from oxigraph_server import free_port, stop
 from remote_engines import Endpoint
 from virsis_graph import ontology, resources
 from virsis_graph.importing import import_examples
@@ -107,12 +107,7 @@ def site_url(tmp_path_factory) -> Iterator[str]:
             time.sleep(0.1)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, 10)
 
 
 # ---------------------------------------------------------------------------

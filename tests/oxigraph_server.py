@@ -24,6 +24,16 @@ START_TIMEOUT = 20.0
 STOP_TIMEOUT = 5.0
 
 
+def stop(process: subprocess.Popen, timeout: float = STOP_TIMEOUT) -> None:
+    """Stop a server the tests started: politely, then for sure."""
+    process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def oxigraph_executable() -> str:
     """The `oxigraph` command of this Python environment, else the one on PATH."""
     beside = Path(sys.executable).with_name("oxigraph.exe" if sys.platform == "win32" else "oxigraph")
@@ -60,12 +70,7 @@ def oxigraph_server(*extra_args: str) -> Iterator[str]:
             _wait_until_ready(url, process, log_path)
             yield url
         finally:
-            process.terminate()
-            try:
-                process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 def _wait_until_ready(url: str, process: subprocess.Popen, log_path: Path) -> None:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import httpx
 
-from oxigraph_server import free_port
+from oxigraph_server import free_port, stop
 
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 20.0
@@ -170,12 +170,7 @@ def virtuoso_server(max_rows: int = MAX_ROWS) -> Iterator[VirtuosoServer]:
             server.sql('grant SPARQL_UPDATE to "SPARQL";')
             yield server
         finally:
-            process.terminate()
-            try:
-                process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process, STOP_TIMEOUT)
 
 
 def _logs(folder: Path) -> str:

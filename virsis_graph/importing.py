@@ -541,7 +541,8 @@ class _Import:
         source.records = len(records)
         if self.keep:
             self.result.records += [r.value for r in records]
-            self.batch += [(t.subject, t.predicate, t.object) for t in source.triples]
+            if not self.writes.visible:
+                self.batch += [(t.subject, t.predicate, t.object) for t in source.triples]
         old = _stored_triples(self.store, source.graph)
         change = _diff(source, old, self.keep_missing, self.result.counts)
         if change is None:

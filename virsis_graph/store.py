@@ -145,36 +145,26 @@ class Store(ABC):
 
     def about(self, subjects: Iterable[ox.NamedNode | ox.BlankNode], graph: str) -> list[tuple]:
         """Every triple of ``graph`` whose subject is one of ``subjects``, as (s, p, o) tuples."""
-        wanted = [s for s in subjects if isinstance(s, ox.NamedNode)]
         g = ox.NamedNode(graph)
-        found: list[tuple] = []
+        rows = self._per_subjects((s for s in subjects if isinstance(s, ox.NamedNode)), f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ %s }} GRAPH {g} {{ ?s ?p ?o }} }}")
+        return [(r["s"], r["p"], r["o"]) for r in rows]
+
+    def _per_subjects(self, iris: Iterable[ox.NamedNode], sparql: str) -> Iterator:
+        """The rows of ``sparql`` with its ``%s`` replaced by ``iris``, 500 at a time (one request stays small)."""
+        wanted = list(iris)
         for start in range(0, len(wanted), 500):
             # IRIs were validated by ox.NamedNode and are written in its own syntax.
-            values = " ".join(str(i) for i in wanted[start : start + 500])
-            rows = self.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} GRAPH {g} {{ ?s ?p ?o }} }}")
-            found += [(r["s"], r["p"], r["o"]) for r in rows]
-        return found
+            yield from self.query(sparql % " ".join(str(i) for i in wanted[start : start + 500]))
 
     def existing(self, iris: Iterable[ox.NamedNode]) -> set[ox.NamedNode]:
         """Those of ``iris`` that are registered: the subject of a ``dct:identifier``."""
-        wanted = list(iris)
-        found: set[ox.NamedNode] = set()
-        for start in range(0, len(wanted), 500):
-            # IRIs were validated by ox.NamedNode and are written in its own syntax.
-            values = " ".join(str(i) for i in wanted[start : start + 500])
-            rows = self.query(f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }} ?s <http://purl.org/dc/terms/identifier> ?id }}")
-            found |= {row["s"] for row in rows}
-        return found
+        rows = self._per_subjects(iris, "SELECT DISTINCT ?s WHERE { VALUES ?s { %s } ?s <http://purl.org/dc/terms/identifier> ?id }")
+        return {row["s"] for row in rows}
 
     def describe(self, iris: Iterable[ox.NamedNode]) -> list[ox.Triple]:
         """Every triple, in any graph, whose subject is one of ``iris``."""
-        wanted = list(iris)
-        found: list[ox.Triple] = []
-        for start in range(0, len(wanted), 500):
-            values = " ".join(str(i) for i in wanted[start : start + 500])
-            rows = self.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")
-            found += [ox.Triple(r["s"], r["p"], r["o"]) for r in rows]
-        return found
+        rows = self._per_subjects(iris, "SELECT ?s ?p ?o WHERE { VALUES ?s { %s } GRAPH ?g { ?s ?p ?o } }")
+        return [ox.Triple(r["s"], r["p"], r["o"]) for r in rows]
 
     def drop_graph(self, graph: str) -> int:
         """Remove a named graph; return how many triples it held."""

@@ -134,6 +134,14 @@ def sparql_json(variables: list[ox.Variable], solutions: list[ox.QuerySolution])
     return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def _too_long(max_rows: int, lv: str, en: str) -> Answer:
+    """400 for an answer over the row cap, saying how to page it."""
+    return Answer(400, (
+        f"atbildē ir vairāk nekā {max_rows} {lv}: pievienojiet LIMIT {max_rows} (un OFFSET lapošanai) / "
+        f"the answer has more than {max_rows} {en}: add LIMIT {max_rows} (and OFFSET to page)\n"
+    ).encode(), "text/plain")
+
+
 def _solutions_answer(result, media_type: str | None, max_rows: int, again) -> Answer:
     if isinstance(result, ox.QueryBoolean):
         fmt = RESULT_FORMATS.get(media_type or "", ox.QueryResultsFormat.JSON)
@@ -148,10 +156,7 @@ def _solutions_answer(result, media_type: str | None, max_rows: int, again) -> A
         for solution in result:
             rows.append(solution)
             if len(rows) > max_rows:
-                return Answer(400, (
-                    f"atbildē ir vairāk nekā {max_rows} rindu: pievienojiet LIMIT {max_rows} (un OFFSET lapošanai) / "
-                    f"the answer has more than {max_rows} rows: add LIMIT {max_rows} (and OFFSET to page)\n"
-                ).encode(), "text/plain")
+                return _too_long(max_rows, "rindu", "rows")
         fmt = RESULT_FORMATS.get(media_type or "", ox.QueryResultsFormat.JSON)
         if fmt == ox.QueryResultsFormat.JSON:
             return Answer(200, sparql_json(variables, rows), "application/sparql-results+json")
@@ -160,10 +165,7 @@ def _solutions_answer(result, media_type: str | None, max_rows: int, again) -> A
     for t in result:
         triples.append(t)
         if len(triples) > max_rows:
-            return Answer(400, (
-                f"atbildē ir vairāk nekā {max_rows} trijnieku: pievienojiet LIMIT {max_rows} / "
-                f"the answer has more than {max_rows} triples: add LIMIT {max_rows}\n"
-            ).encode(), "text/plain")
+            return _too_long(max_rows, "trijnieku", "triples")
     fmt = GRAPH_FORMATS.get(media_type or "", ox.RdfFormat.TURTLE)
     return Answer(200, ox.serialize(triples, format=fmt), media_type if media_type in GRAPH_FORMATS else "text/turtle")
 
