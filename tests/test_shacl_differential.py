@@ -176,13 +176,41 @@ def assert_same_reports(store: EmbeddedStore) -> Report:
 
 
 @pytest.mark.slow
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+# derandomize: every run tries the same registers, so CI is repeatable; the one a random
+# run found that the engines disagree on is kept below as its own test.
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(register=registers())
 def test_random_registers_get_pyshacl_s_report(register, tmp_path_factory):
     folder = tmp_path_factory.mktemp("register")
     store = EmbeddedStore()
     result = import_files(store, write(folder, register))
     assume(not result.errors)
+    assert_same_reports(store)
+
+
+def _row(kind: str, **cells: str) -> dict[str, str]:
+    return {column: cells.get(column, "") for column in HEADERS[kind]}
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "known discrepancy, found by a random run: the compiled DataExchangeShape (sh:sparql) warns about s-1, "
+    "which uses r-1 of institution o-1 while its own institution o-99 is described nowhere; pyshacl does not. "
+    "Which engine is right is not yet settled (issue 7)."
+))
+def test_a_service_of_an_undescribed_institution_using_another_s_register(tmp_path):
+    text = {"description_lv": "Apraksts", "description_en": "Description"}
+    register = {
+        "organisations": [_row("organisations", identifier="o-1", title_lv="Iestāde 0", title_en="Institution 0", kind="ministry")],
+        "people": [_row("people", identifier="p-1", name="Persona 0", email="persona0@example.lv", organisation="o-1")],
+        "life_situations": [_row("life_situations", identifier="ls-1", title_lv="Situācija 0", title_en="Situation 0", audience="residents", **text)],
+        "needs": [_row("needs", identifier="n-1", title_lv="Vajadzība 0", title_en="Need 0", life_situations="ls-1", **text)],
+        "resources": [_row("resources", identifier="r-1", title_lv="Resurss 0", title_en="Resource 0", kind="information", institution="o-1", owner="p-1", **text)],
+        "services": [_row("services", identifier="s-1", title_lv="Pakalpojums 0", title_en="Service 0", kind="public-individual", smart="yes",
+                          institution="o-99", owner="p-1", lifecycle_stage="provision", resources="r-1", keywords_lv="atslēga", keywords_en="key",
+                          processing_time="P10D", legal_basis="Likums par pakalpojumiem", homepage="https://pakalpojums0.example.lv/", **text)],
+    }
+    store = EmbeddedStore()
+    assert not import_files(store, write(tmp_path, register)).errors
     assert_same_reports(store)
 
 
