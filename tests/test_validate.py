@@ -213,3 +213,18 @@ def test_quality_scorecard_scores_each_service_and_rolls_up(services):
     assert csv_text.splitlines()[0].startswith("level,key,label,institution,condition,checks,passed,score")
     table = runner.invoke(app, ["quality", str(services), "--lang", "en"])
     assert table.exit_code == 0 and "50%" in table.output and "0%✗" in table.output
+
+
+def test_pyshacl_messages_of_a_sparql_constraint_keep_their_languages():
+    """pyshacl fills ``{?value}`` into a SPARQL constraint's messages and drops their tags; ``run_pyshacl`` keeps them."""
+    shapes = Graph().parse(format="turtle", data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetNode ex:a ;
+            sh:sparql [ sh:select "SELECT $this ?value WHERE { $this <http://example.org/p> ?value }" ;
+                        sh:message "Vērtība {?value} nav atļauta"@lv , "Value {?value} is not allowed"@en ] .
+    """)
+    data = Graph().parse(format="turtle", data="<http://example.org/a> <http://example.org/p> 7 .")
+    report = validation.run_pyshacl(data, shapes)
+    result = next(report.subjects(RDF.type, SH.ValidationResult))
+    messages = {(m.language, str(m)) for m in report.objects(result, SH.resultMessage)}
+    assert messages == {("lv", "Vērtība 7 nav atļauta"), ("en", "Value 7 is not allowed")}

@@ -217,8 +217,37 @@ def validate_graph(data: Graph, shapes: Graph, locations: dict[str, Location] | 
     and checks ``sh:class`` through the data graph's ``rdfs:subClassOf``.
     No inference is run: the report is about what the descriptions say.
     """
-    _, report_graph, _ = pyshacl_validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
-    return _report(data, shapes, report_graph, locations)
+    return _report(data, shapes, run_pyshacl(data, shapes), locations)
+
+
+def run_pyshacl(data: Graph, shapes: Graph) -> Graph:
+    """pyshacl's ``sh:ValidationReport`` graph (no inference, Warnings allowed), with SPARQL messages' languages kept.
+
+    pyshacl drops the language tag of every ``sh:message`` it fills in for a
+    SPARQL-based constraint (``"…"@lv`` comes back as ``"…"``), even when there
+    is nothing to fill in; a bilingual report then cannot tell its Latvian
+    message from its English one. SHACL substitutes ``{?var}`` in the message,
+    and the message keeps its language: each untagged message of a result with
+    ``sh:sourceConstraint`` gets the tag of the shape's or constraint's message
+    it was filled in from.
+    """
+    _, report, _ = pyshacl_validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    for result, constraint in list(report.subject_objects(SH.sourceConstraint)):
+        templates = [*shapes.objects(constraint, SH.message), *shapes.objects(report.value(result, SH.sourceShape), SH.message)]
+        for message in list(report.objects(result, SH.resultMessage)):
+            if not isinstance(message, Literal) or message.language:
+                continue
+            template = next((t for t in templates if isinstance(t, Literal) and t.language and _fills(t, message)), None)
+            if template is not None:
+                report.remove((result, SH.resultMessage, message))
+                report.add((result, SH.resultMessage, Literal(str(message), lang=template.language)))
+    return report
+
+
+def _fills(template: Literal, message: Literal) -> bool:
+    """Whether ``message`` is ``template`` with its ``{?var}``/``{$var}`` placeholders filled in."""
+    parts = re.split(r"\{[?$]\w+\}", str(template))
+    return re.fullmatch(".*?".join(re.escape(part) for part in parts), str(message), re.DOTALL) is not None
 
 
 def _report(data: Graph, shapes: Graph, report_graph: Graph, locations: dict[str, Location] | None) -> Report:

@@ -331,8 +331,7 @@ def _bound(solution: ox.QuerySolution, name: str) -> bool:
 
 def _pyshacl(store: Store, shapes_graph: Graph, compiled: list[Node]) -> Graph:
     """pyshacl's report for the shapes that did not compile, on the whole store read into rdflib."""
-    from pyshacl import validate as pyshacl_validate
-
+    from ..validation import run_pyshacl
     from ..validation import to_rdflib as triples_to_rdflib
 
     done = set(compiled)
@@ -345,8 +344,7 @@ def _pyshacl(store: Store, shapes_graph: Graph, compiled: list[Node]) -> Graph:
             continue
         only.add((s, p, o))
     data = triples_to_rdflib(ox.Triple(q.subject, q.predicate, q.object) for q in store.quads())
-    _, graph, _ = pyshacl_validate(data, shacl_graph=only, inference="none", advanced=True, allow_warnings=True)
-    return graph
+    return run_pyshacl(data, only)
 
 
 def pyshacl_rows(graph: Graph, focus: list[ox.NamedNode] | None = None) -> list[Row]:
