@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
+from conftest import rid
 from virsis_graph.importing import import_files
 from virsis_graph.records import KINDS
 from virsis_graph.shacl.compare import report_results
@@ -285,3 +286,15 @@ def _turtle_file(text: str) -> Path:
     path = Path(tempfile.mkdtemp()) / "data.ttl"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_labels_read_by_scanning_the_register_equal_labels_looked_up(example_store, monkeypatch):
+    """Past ``_SCAN`` records, identifiers and titles are read in one pass; the answer must not change."""
+    from virsis_graph.shacl import register
+
+    records = register.StoreRecords(example_store)
+    wanted = set(records.kinds())
+    looked_up = records.labels(wanted)
+    monkeypatch.setattr(register, "_SCAN", 0)
+    assert records.labels(wanted) == looked_up
+    assert looked_up[rid("service/s-01")] == ("s-01", {"lv": "Valsts apmaksātā grūtniecības aprūpe", "en": "State-funded pregnancy care"})

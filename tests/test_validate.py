@@ -17,7 +17,7 @@ from rdflib.namespace import RDF, SH
 from typer.testing import CliRunner
 
 from conftest import REPO
-from virsis_graph import validation
+from virsis_graph import reports, validation
 from virsis_graph.cli import app
 
 runner = CliRunner()
@@ -228,3 +228,10 @@ def test_pyshacl_messages_of_a_sparql_constraint_keep_their_languages():
     result = next(report.subjects(RDF.type, SH.ValidationResult))
     messages = {(m.language, str(m)) for m in report.objects(result, SH.resultMessage)}
     assert messages == {("lv", "Vērtība 7 nav atļauta"), ("en", "Value 7 is not allowed")}
+
+
+def test_a_json_report_without_results_is_valid_json():
+    report = validation.Report([], 4, Graph())
+    document = json.loads(reports.as_json(report))
+    assert document == {"conforms": True, "fail_on": "violation", "records": 4,
+                        "counts": {"violation": 0, "warning": 0, "info": 0}, "results": []}

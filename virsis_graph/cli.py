@@ -589,7 +589,7 @@ def validate(
 
     Example: virsis validate services.csv --format junit -o report.xml
     """
-    from .reports import FORMATS, render
+    from .reports import FORMATS, chunks
     from .validation import ENGINES, SEVERITIES, validate_files, validate_store
 
     if engine not in ENGINES:
@@ -610,12 +610,13 @@ def validate(
         raise fail(str(exc)) from exc
     for shape, why in report.fallback.items():
         err_console.print(f"pyshacl pārbaudīja / validated {shape}: {'; '.join(why)}", markup=False, highlight=False)
-    rendered = render(report, fmt, lang, fail_on)
     if output is None:
-        sys.stdout.write(rendered)
+        for chunk in chunks(report, fmt, lang, fail_on):
+            sys.stdout.write(chunk)
         sys.stdout.flush()
     else:
-        output.write_text(rendered, encoding="utf-8")
+        with output.open("w", encoding="utf-8") as f:
+            f.writelines(chunks(report, fmt, lang, fail_on))
         err_console.print(f"{report.summary()} — ierakstīts / written {output}", markup=False, highlight=False)
     if not report.conforms(fail_on):
         raise typer.Exit(1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from xml.etree import ElementTree as ET
 
 from . import __version__
@@ -66,17 +67,20 @@ def _result_json(r: Result) -> dict:
 
 def as_json(report: Report, fail_on: str = "violation") -> str:
     """One JSON document: verdict, counts and every result with its record, location and condition."""
-    return json.dumps(
-        {
-            "conforms": report.conforms(fail_on),
-            "fail_on": fail_on,
-            "records": report.records,
-            "counts": {s: report.count(s) for s in SEVERITIES},
-            "results": [_result_json(r) for r in report.results],
-        },
-        ensure_ascii=False,
-        indent=2,
-    ) + "\n"
+    return "".join(json_chunks(report, fail_on))
+
+
+def json_chunks(report: Report, fail_on: str = "violation") -> Iterator[str]:
+    """:func:`as_json` piece by piece, one result per line, for writing a report of a million results as it is made."""
+    head = {"conforms": report.conforms(fail_on), "fail_on": fail_on, "records": report.records,
+            "counts": {s: report.count(s) for s in SEVERITIES}}
+    yield "{\n" + "".join(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)},\n" for k, v in head.items())
+    yield '  "results": ['
+    # One line per result, with the C encoder (an indented dump is written in Python, ten times slower).
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    for i, r in enumerate(report.results):
+        yield ("\n    " if i == 0 else ",\n    ") + encode(_result_json(r))
+    yield ("\n  ]\n}\n" if report.results else "]\n}\n")
 
 
 def junit(report: Report, lang: str = "lv", fail_on: str = "violation") -> str:
@@ -158,6 +162,13 @@ def sarif(report: Report, lang: str = "lv") -> str:
         }],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def chunks(report: Report, fmt: str, lang: str = "lv", fail_on: str = "violation") -> Iterable[str]:
+    """:func:`render` in pieces that can be written as they come (JSON is made result by result)."""
+    if fmt == "json":
+        return json_chunks(report, fail_on)
+    return [render(report, fmt, lang, fail_on)]
 
 
 def render(report: Report, fmt: str, lang: str = "lv", fail_on: str = "violation") -> str:

@@ -412,13 +412,18 @@ def validate_store(store: Store, conditions: Iterable[int] = (), engine: str = "
 
 def _store_locations(store: Store, records: Iterable[ox.NamedNode] | None = None) -> dict[str, Location]:
     """Record IRI → the file it was imported from (rows are not kept in the store); of ``records`` only, when given."""
+    sources = store.query("SELECT ?g ?file WHERE { ?g <http://www.w3.org/ns/prov#wasDerivedFrom>/<http://purl.org/dc/terms/title> ?file }")
     # IRIs were validated by ox.NamedNode and are written in its own syntax.
     values = f"VALUES ?s {{ {' '.join(str(r) for r in records)} }} " if records is not None else ""
-    rows = store.query(
-        f"SELECT DISTINCT ?s ?file WHERE {{ {values}GRAPH ?g {{ ?s <http://purl.org/dc/terms/identifier> ?id }} "
-        "?g <http://www.w3.org/ns/prov#wasDerivedFrom>/<http://purl.org/dc/terms/title> ?file }"
-    )
-    return {r["s"].value: Location(r["file"].value, None, r["file"].value) for r in rows}
+    found: dict[str, Location] = {}
+    for source in sources:
+        if not isinstance(source["g"], ox.NamedNode):
+            continue
+        # Graph by graph: one variable per row reads a whole register's records in a few seconds.
+        where = Location(source["file"].value, None, source["file"].value)
+        for (record,) in store.query(f"SELECT DISTINCT ?s WHERE {{ {values}GRAPH {source['g']} {{ ?s <http://purl.org/dc/terms/identifier> [] }} }}"):
+            found.setdefault(record.value, where)
+    return found
 
 
 _ROW = re.compile(r" row (\d+)$")

@@ -236,6 +236,38 @@ class Compiler:
         union = " UNION ".join(f"{{ {b} }}" for b in branches)
         return f"{{ SELECT DISTINCT {var} WHERE {{ {FOCUS} {union} }} }}"
 
+    def is_target(self, shape: Shape, var: str) -> str:
+        """A SPARQL expression: ``var`` (bound) is a target of ``shape``.
+
+        For checks that find candidate violations first and keep those that are
+        targets: a lookup per candidate instead of a join with every target.
+        """
+        tests = []
+        classes = sorted({c for kind, node in shape.targets if kind == SH.targetClass for c in self.subclasses(node)})
+        if classes:
+            t = self.fresh("t")
+            tests.append(f"EXISTS {{ {var} {TYPE} {classes[0]} }}" if len(classes) == 1
+                         else f"EXISTS {{ {var} {TYPE} {t} FILTER({t} IN ({', '.join(classes)})) }}")
+        for kind, node in shape.targets:
+            if kind == SH.targetNode:
+                tests.append(same(var, node))
+            elif kind == SH.targetSubjectsOf:
+                tests.append(f"EXISTS {{ {var} {term(node)} [] }}")
+            elif kind == SH.targetObjectsOf:
+                tests.append(f"EXISTS {{ [] {term(node)} {var} }}")
+        return "(" + (" || ".join(tests) or "false") + ")"
+
+    def candidates_first(self, select: str, projection: str, candidates: str) -> str:
+        """A set-at-a-time check that finds the violations among all nodes (``candidates``), then keeps the top shape's targets.
+
+        Right whenever the violations of a node do not depend on which other nodes
+        are targets (a value's tests, a focus node's own values), and fast: most
+        checks find few candidates, and the sub-SELECT stops the engine from
+        testing the target condition on every row before the violation test.
+        """
+        return (f"{select} WHERE {{ {{ SELECT {projection} WHERE {{ {candidates} }} }} "
+                f"FILTER({self.is_target(self._top, '?this')}) }}")
+
     # -- conformance as a condition --------------------------------------------
 
     def conforms(self, node: Node, var: str, stack: tuple[Node, ...] = ()) -> Condition:
@@ -436,6 +468,7 @@ class Compiler:
         if shape.deactivated:
             return []
         found: list[Check] = []
+        self._top = shape
         self._checks(shape, lambda var: self.target(shape, var), "?this", found, (shape.node,))
         targets = Targets(
             classes=frozenset(c[1:-1] for kind, node in shape.targets if kind == SH.targetClass for c in self.subclasses(node)),
@@ -511,12 +544,25 @@ class Compiler:
                 check.sparql = f"{select} ?path ?value WHERE {{ {{ {where} }} ?this {path} {v} . {v} ?path ?value . {allowed} }}"
                 check.value, check.path_var = "value", "path"
             elif k in VALUE_TESTS:
-                self._set(check, f"{select} ?value", values, self.value_test(shape, c, "?value", stack, subject="?this"))
+                condition = self.value_test(shape, c, "?value", stack, subject="?this")
+                self._set(check, f"{select} ?value", values, condition)
+                if root == "?this" and _set_safe(shape.path):
+                    # The values that fail, of any node, then those of targets.
+                    candidates = self.candidates_first(f"{select} ?value", "?this ?value", condition.failing(f"?this {path} ?value ."))
+                    if len(candidates) < MAX_SET_QUERY:
+                        check.sparql = candidates
                 check.value = "value"
             elif k == "UniqueLangConstraintComponent":
                 # One result per language that two values share (as pyshacl reports it).
                 check.sparql = (f"{select} ?lang WHERE {{ {{ {where} }} ?this {path} ?a . ?this {path} ?b . "
                                 f"FILTER({_same_language('?a', '?b')}) BIND(LCASE(lang(?a)) AS ?lang) }}")
+                if root == "?this" and _set_safe(shape.path):
+                    # Counted per node and language over the whole store, then kept for targets.
+                    check.correlated = check.sparql
+                    check.sparql = self.candidates_first(
+                        f"{select} ?lang", "?this ?lang",
+                        f"{{ SELECT ?this ?lang WHERE {{ ?this {path} ?a . BIND(LCASE(lang(?a)) AS ?lang) FILTER(?lang != \"\") }} "
+                        f"GROUP BY ?this ?lang HAVING (COUNT(DISTINCT ?a) > 1) }}")
             elif k == "EqualsConstraintComponent":
                 p = term(c.value)
                 check.sparql = (f"{select} ?value WHERE {{ {{ {where} }} {{ ?this {path} ?value FILTER NOT EXISTS {{ ?this {p} ?value }} }} "
@@ -532,7 +578,11 @@ class Compiler:
                                 f"FILTER(!{_safe(f'?value {op} ?other')}) }}")
                 check.value = "value"
             else:
-                self._set(check, select, where, self.focus_test(shape, c, "?this", stack))
+                condition = self.focus_test(shape, c, "?this", stack)
+                self._set(check, select, where, condition)
+                if root == "?this" and isinstance(condition, Exists) and condition.negated and condition.set_pattern:
+                    # A pattern that must not occur (too many values, a shared value): its nodes, then targets.
+                    check.sparql = self.candidates_first(select, "DISTINCT ?this", condition.set_pattern)
             found.append(check)
 
     def _set(self, check: Check, select: str, rows: str, condition: Condition) -> None:

@@ -21,6 +21,8 @@ from ..validation import _SEVERITY, Finding, Location, Report, model_graph, tie
 from .engine import Outcome, Row, to_rdflib, validate
 
 _BATCH = 500
+_SCAN = 50_000
+"""Records past which labels are read by scanning the register rather than record by record."""
 _OWL_ONTOLOGY = "ASK { ?o a <http://www.w3.org/2002/07/owl#Ontology> }"
 _MODEL_GRAPH = "urn:x-virsis:validation-model"
 
@@ -165,6 +167,15 @@ class StoreRecords:
     def labels(self, records: set[str]) -> dict[str, tuple[str | None, dict[str, str]]]:
         identifiers: dict[str, str] = {}
         titles: dict[str, dict[str, str]] = defaultdict(dict)
+        if len(records) > _SCAN:
+            # Most of a register: reading every identifier and title once beats looking each record up.
+            for s, i in self.store.query("SELECT ?s ?id WHERE { ?s <http://purl.org/dc/terms/identifier> ?id }"):
+                if s.value in records:
+                    identifiers.setdefault(s.value, i.value)
+            for s, t in self.store.query("SELECT ?s ?t WHERE { ?s <http://purl.org/dc/terms/title> ?t FILTER(lang(?t) != \"\") }"):
+                if s.value in records:
+                    titles[s.value][t.language] = t.value
+            return {r: (identifiers.get(r), titles.get(r, {})) for r in records}
         for batch in _chunks(sorted(r for r in records if _is_iri(r))):
             values = _values(batch)
             for r in self.store.query(f"SELECT ?s ?id WHERE {{ VALUES ?s {{ {values} }} ?s <http://purl.org/dc/terms/identifier> ?id }}"):
