@@ -222,7 +222,7 @@ def test_the_example_registry_gets_pyshacl_s_report(example_store):
     assert report.count("violation") > 0 and report.count("warning") > 0
 
 
-def test_the_engines_give_the_same_report_from_the_command_line(example_store_path):
+def test_the_engines_give_the_same_report_from_the_command_line(example_store_path, monkeypatch):
     import json
 
     from typer.testing import CliRunner
@@ -234,6 +234,15 @@ def test_the_engines_give_the_same_report_from_the_command_line(example_store_pa
                for engine in ("auto", "fast", "pyshacl")}
     assert {engine: r.exit_code for engine, r in reports.items()} == {"auto": 1, "fast": 1, "pyshacl": 1}  # planted violations
     assert json.loads(reports["auto"].output) == json.loads(reports["pyshacl"].output) == json.loads(reports["fast"].output)
+    # The checks run by two worker processes on the store on disk: the same report.
+    from virsis_graph.shacl import parallel as parallel_module
+
+    ran = []
+    run_queries = parallel_module.run_queries
+    monkeypatch.setattr(parallel_module, "run_queries", lambda path, texts, workers: ran.append(workers) or run_queries(path, texts, workers))
+    parallel = runner.invoke(app, ["validate", "--store", example_store_path, "--workers", "2", "--format", "json"])
+    assert parallel.exit_code == 1 and json.loads(parallel.output) == json.loads(reports["fast"].output)
+    assert ran == [2]
     refused = runner.invoke(app, ["validate", "--store", example_store_path, "--engine", "jena"])
     assert refused.exit_code == 2 and "--engine" in refused.output
 
@@ -298,3 +307,21 @@ def test_labels_read_by_scanning_the_register_equal_labels_looked_up(example_sto
     monkeypatch.setattr(register, "_SCAN", 0)
     assert records.labels(wanted) == looked_up
     assert looked_up[rid("service/s-01")] == ("s-01", {"lv": "Valsts apmaksātā grūtniecības aprūpe", "en": "State-funded pregnancy care"})
+
+
+def test_the_scorecard_read_from_the_store_equals_the_one_from_pyshacl_s_report(example_store):
+    """``quality.store_scorecards`` (compiled engine, a few queries) gives the cards pyshacl's report and rdflib give."""
+    from virsis_graph.quality import scorecard, store_scorecards
+    from virsis_graph.validation import all_shapes, store_graph, validate_graph
+
+    data, where = store_graph(example_store)
+    shapes = all_shapes()
+    reference = validate_graph(data, shapes, where)
+    cards = store_scorecards(example_store)
+    for lang in ("lv", "en"):
+        assert cards[lang] == scorecard(reference, data, shapes, lang)
+    services = cards["en"].services
+    # Not an empty equality: every example service is scored, and the planted defects cost some of them points.
+    assert len(services) == len({str(s) for s in data.subjects(RDF.type, None) if "/id/service/" in str(s)})
+    assert any(cell.score is not None and cell.score < 1 for line in services for cell in line.cells.values())
+    assert next(line for line in services if line.key == "s-01").label == "State-funded pregnancy care"

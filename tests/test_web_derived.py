@@ -124,9 +124,9 @@ def test_the_quality_page_says_the_scorecard_is_being_computed_meanwhile(fresh_c
 
     def slow(store_):
         release.wait(60)
-        return dashboard.pyshacl_scorecards(store_)
+        return dashboard.compiled_scorecards(store_)
 
-    fresh_client.app.state.make_scorecards = slow  # the hook a faster validator plugs into
+    fresh_client.app.state.make_scorecards = slow  # the hook another validator plugs into
     monkeypatch.setattr(dashboard, "WAIT", 0.05)
     for lang, words in (("lv", "tiek aprēķināts"), ("en", "is being computed")):
         r = fresh_client.get("/quality", params={"lang": lang}, headers=HTML)
@@ -138,14 +138,14 @@ def test_the_quality_page_says_the_scorecard_is_being_computed_meanwhile(fresh_c
     assert store is fresh_client.app.state.store
 
 
-def test_the_quality_page_says_plainly_when_the_register_is_too_large_for_pyshacl(fresh_client, example_store, monkeypatch):
-    monkeypatch.setattr(dashboard, "PYSHACL_LIMIT", 1000)  # the example registry holds more statements than that
+def test_the_quality_page_says_plainly_when_the_register_is_too_large(fresh_client, example_store, monkeypatch):
+    monkeypatch.setattr(dashboard, "LIMIT", 1000)  # the example registry holds more statements than that
     n = f"{example_store.count():,}".replace(",", "\u00a0")
     r = fresh_client.get("/quality", headers=HTML)
     assert r.status_code == 200 and "Retry-After" not in r.headers and "http-equiv" not in r.text
-    assert f"Tik lielam reģistram ({n} apgalvojumu) kvalitātes novērtējums vēl netiek aprēķināts" in r.text
+    assert f"Tik lielam reģistram ({n} apgalvojumu) kvalitātes novērtējums vietnē netiek aprēķināts" in r.text
     r = fresh_client.get("/quality", params={"lang": "en"}, headers=HTML)
-    assert f"The scorecard is not computed for a register this large ({n} statements) yet" in r.text
+    assert f"The scorecard is not computed on the site for a register this large ({n} statements)" in r.text
 
 
 def test_the_search_says_its_index_is_being_built_meanwhile(fresh_client, monkeypatch):

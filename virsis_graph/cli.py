@@ -578,6 +578,7 @@ def validate(
     store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
     endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
     engine: str = typer.Option("auto", "--engine", help="Dzinējs / engine for the whole store: auto (compiled SPARQL, pyshacl for any shape it cannot compile), fast (compiled only) or pyshacl."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Procesi / processes running the compiled checks on a store on disk (default: every CPU, up to 8, from 200 000 typed nodes; else 1)."),
 ) -> None:
     """Pārbauda aprakstus pret reģistrācijas un kvalitātes nosacījumiem. / Validate descriptions.
 
@@ -605,7 +606,7 @@ def validate(
             report = validate_files(files, condition, kind=kind)
         else:
             with open_store(store, endpoint) as s:
-                report = validate_store(s, condition, engine=engine)
+                report = validate_store(s, condition, engine=engine, workers=workers)
     except RegisterError as exc:
         raise fail(str(exc)) from exc
     for shape, why in report.fallback.items():

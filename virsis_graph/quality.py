@@ -95,21 +95,35 @@ def _label(data: Graph, node: URIRef, lang: str) -> str:
     return str(data.value(node, DCTERMS.identifier) or node)
 
 
+@dataclass(frozen=True)
+class Service:
+    """What the scorecard shows of a service: its identifier, its title in the card's language and its institution."""
+
+    key: str
+    label: str
+    institution: str
+
+
 def scorecard(report: Report, data: Graph, shapes: Graph, lang: str = "lv") -> Scorecard:
-    """Scores of every service on every condition, with roll-ups."""
+    """Scores of every service on every condition, with roll-ups (the register read from an rdflib graph)."""
     services = set()
     for sub in data.transitive_subjects(RDFS.subClassOf, VIRSIS.Service):
         services |= set(data.subjects(RDF.type, sub))
-    applies = checks(shapes, data)
-    failed: dict[str, set[str]] = defaultdict(set)
-    lines: dict[str, Line] = {}
+    found = {}
     for service in services:
         institution = data.value(service, CV.hasCompetentAuthority)
-        lines[str(service)] = Line(
+        found[str(service)] = Service(
             str(data.value(service, DCTERMS.identifier) or service),
             _label(data, service, lang),
             str(data.value(institution, DCTERMS.identifier) or str(institution).rsplit("/", 1)[-1]) if institution is not None else "",
         )
+    return card(report, found, {str(k): v for k, v in checks(shapes, data).items()})
+
+
+def card(report: Report, services: dict[str, Service], applies: dict[str, list[tuple[str, int]]]) -> Scorecard:
+    """The scorecard from a report, the services (by IRI) and the checks that apply to each (:func:`checks`)."""
+    failed: dict[str, set[str]] = defaultdict(set)
+    lines = {iri: Line(s.key, s.label, s.institution) for iri, s in services.items()}
     for r in report.results:
         line = lines.get(r.record)
         if line is None or not r.condition.number:
@@ -121,12 +135,11 @@ def scorecard(report: Report, data: Graph, shapes: Graph, lang: str = "lv") -> S
             cell.warnings += 1
         if r.focus == r.record:
             failed[r.record].add(r.shape)
-    for service in services:
-        line = lines[str(service)]
-        for shape, condition in set(applies.get(service, ())):
+    for iri, line in lines.items():
+        for shape, condition in set(applies.get(iri, ())):
             cell = line.cells[condition]
             cell.checks += 1
-            cell.passed += shape not in failed[str(service)]
+            cell.passed += shape not in failed[iri]
     by_institution: dict[str, list[Line]] = defaultdict(list)
     for line in lines.values():
         by_institution[line.institution].append(line)
@@ -176,9 +189,90 @@ def rows(card: Scorecard) -> list[dict[str, object]]:
 
 
 def store_scorecard(store, lang: str = "lv") -> Scorecard:
-    """The scorecard of everything a store holds (validated with every shape)."""
-    from .validation import all_shapes, store_graph, validate_graph
+    """The scorecard of everything a store holds, validated with every shape by the compiled engine."""
+    return store_scorecards(store, (lang,))[lang]
 
-    data, where = store_graph(store)
+
+def store_scorecards(store, languages: tuple[str, ...] = ("lv", "en"), report: Report | None = None) -> dict[str, Scorecard]:
+    """The scorecard of a store in each language, read from the store with a few queries (no rdflib copy of it).
+
+    ``report``: the whole register's validation report, when it is at hand;
+    otherwise the compiled engine (:func:`virsis_graph.validation.validate_store`)
+    makes it. The same cards as :func:`scorecard` gives from pyshacl's report.
+    """
+    from .shacl.engine import Subclasses, shapes_of
+    from .shacl.register import with_model
+    from .validation import all_shapes, validate_store
+
     shapes = all_shapes()
-    return scorecard(validate_graph(data, shapes, where), data, shapes, lang)
+    if report is None:
+        report = validate_store(store)
+    store = with_model(store)
+    below = Subclasses(store)
+    services_classes = below(VIRSIS.Service)
+    applies: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    targets: dict[tuple, set[str]] = {}
+    parsed = shapes_of(shapes)
+    for node_shape in set(shapes.subjects(RDF.type, SH.NodeShape)):
+        parts = [node_shape] if (node_shape, VIRSIS.checksCondition, None) in shapes else []
+        parts += list(shapes.objects(node_shape, SH.property))
+        conditions = [(_shape_id(shapes, part), _condition_of(_checked_condition(shapes, part))[0].number) for part in parts]
+        conditions = [c for c in conditions if c[1]]
+        shape = parsed.shapes.get(node_shape)
+        if not conditions or shape is None or not shape.targets:
+            continue
+        # Shapes with the same targets (most target every service) share one query.
+        spec = tuple(sorted((str(kind), str(node)) for kind, node in shape.targets))
+        if spec not in targets:
+            targets[spec] = _services_targeted(store, shape.targets, below, services_classes)
+        for focus in targets[spec]:
+            applies[focus] += conditions
+    return {lang: card(report, _store_services(store, services_classes, lang), applies) for lang in languages}
+
+
+def _services_targeted(store, shape_targets, below, services_classes: list[str]) -> set[str]:
+    """The services among the targets of a shape (only services are scored)."""
+    import pyoxigraph as ox
+
+    branches = []
+    for kind, node in shape_targets:
+        if kind == SH.targetClass:
+            branches.append(f"VALUES ?c {{ {' '.join(below(node))} }} ?s a ?c .")
+        elif kind == SH.targetNode and isinstance(node, URIRef):
+            branches.append(f"VALUES ?s {{ {ox.NamedNode(str(node))} }}")
+        elif kind == SH.targetSubjectsOf:
+            branches.append(f"?s {ox.NamedNode(str(node))} [] .")
+        elif kind == SH.targetObjectsOf:
+            branches.append(f"[] {ox.NamedNode(str(node))} ?s .")
+    if not branches:
+        return set()
+    union = " UNION ".join(f"{{ {b} }}" for b in branches)
+    rows = store.query(f"SELECT DISTINCT ?s WHERE {{ {{ {union} }} VALUES ?k {{ {' '.join(services_classes)} }} ?s a ?k . }}")
+    return {r["s"].value for r in rows if isinstance(r["s"], ox.NamedNode)}
+
+
+def _store_services(store, services_classes: list[str], lang: str) -> dict[str, Service]:
+    """Every service with its identifier, its title in ``lang`` and its institution's identifier, as :func:`scorecard` reads them."""
+    import pyoxigraph as ox
+
+    language = ox.Literal(lang)
+    rows = store.query(
+        f"SELECT ?s (SAMPLE(?id) AS ?key) (SAMPLE(?title) AS ?label) (SAMPLE(?name) AS ?alt) (SAMPLE(?institution) AS ?org) "
+        f"(SAMPLE(?org_id) AS ?org_key) WHERE {{ VALUES ?k {{ {' '.join(services_classes)} }} ?s a ?k . "
+        f"OPTIONAL {{ ?s <{DCTERMS.identifier}> ?id }} "
+        f"OPTIONAL {{ ?s <{DCTERMS.title}> ?title FILTER(lang(?title) = {language}) }} "
+        f"OPTIONAL {{ ?s <{SKOS.prefLabel}> ?name FILTER(lang(?name) = {language}) }} "
+        f"OPTIONAL {{ ?s <{CV.hasCompetentAuthority}> ?institution OPTIONAL {{ ?institution <{DCTERMS.identifier}> ?org_id }} }} "
+        f"}} GROUP BY ?s"
+    )
+    found = {}
+    for r in rows:
+        if not isinstance(r["s"], ox.NamedNode):
+            continue
+        iri = r["s"].value
+        key = r["key"].value if r["key"] is not None else iri
+        label = next((x.value for x in (r["label"], r["alt"]) if x is not None), key)
+        org = r["org"]
+        institution = "" if org is None else r["org_key"].value if r["org_key"] is not None else org.value.rsplit("/", 1)[-1]
+        found[iri] = Service(key, label, institution)
+    return found

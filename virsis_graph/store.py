@@ -306,6 +306,11 @@ class EmbeddedStore(Store):
         self._checkpoint.rename(self.path)
         shutil.rmtree(broken, ignore_errors=True)
 
+    def flush(self) -> None:
+        """Write to disk what the store holds in memory, so a process that opens it read-only sees every write."""
+        if self.path is not None:
+            self._store.flush()
+
     def close(self) -> None:
         if self.path is not None and hasattr(self, "_store"):
             self._store.flush()

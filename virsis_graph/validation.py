@@ -395,10 +395,12 @@ ENGINES = ("auto", "fast", "pyshacl")
 ``fast``: the compiled engine only; ``pyshacl``: the reference engine only."""
 
 
-def validate_store(store: Store, conditions: Iterable[int] = (), engine: str = "auto") -> Report:
+def validate_store(store: Store, conditions: Iterable[int] = (), engine: str = "auto", workers: int | None = None) -> Report:
     """Validate everything in a store (all named graphs together, as the register).
 
     ``engine`` is one of :data:`ENGINES`; every engine gives the same results.
+    ``workers``: processes for the compiled engine on a store on disk (None:
+    chosen by the register's size; see :mod:`virsis_graph.shacl.parallel`).
     """
     if engine not in ENGINES:
         raise ValueError(f"engine {engine!r}: use one of {', '.join(ENGINES)}")
@@ -407,7 +409,7 @@ def validate_store(store: Store, conditions: Iterable[int] = (), engine: str = "
         return validate_graph(data, shapes_for(conditions), where)
     from .shacl.register import validate_register
 
-    return validate_register(store, shapes_for(conditions), _store_locations(store), fallback=engine == "auto")
+    return validate_register(store, shapes_for(conditions), _store_locations(store), fallback=engine == "auto", workers=workers)
 
 
 def _store_locations(store: Store, records: Iterable[ox.NamedNode] | None = None) -> dict[str, Location]:

@@ -29,6 +29,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
 from ..store import EmbeddedStore, RegisterError, Store
+from . import parallel
 from .compiler import Check, Compiler, Unsupported
 from .shapes import TARGETS, Node, ShapesGraph
 
@@ -130,7 +131,7 @@ class _IllTyped:
         return self.cache[key]
 
 
-class _Subclasses:
+class Subclasses:
     """``rdfs:subClassOf*`` of the data graph, read once: a class and every class below it, in SPARQL syntax."""
 
     def __init__(self, store: Store) -> None:
@@ -181,7 +182,7 @@ def shapes_of(graph: Graph) -> ShapesGraph:
 
 def plan(shapes: ShapesGraph, store: Store, focus: list[ox.NamedNode] | None = None) -> tuple[list[Check], dict[Node, list[str]], list[Node]]:
     """Compile every shape with targets: (checks, shapes that need pyshacl with why, shapes compiled)."""
-    compiler = Compiler(shapes, _IllTyped(store, focus), _Subclasses(store))
+    compiler = Compiler(shapes, _IllTyped(store, focus), Subclasses(store))
     checks: list[Check] = []
     fallback: dict[Node, list[str]] = {}
     compiled: list[Node] = []
@@ -201,7 +202,7 @@ def plan(shapes: ShapesGraph, store: Store, focus: list[ox.NamedNode] | None = N
 
 
 def validate(store: Store, shapes_graph: Graph, focus: Iterable[ox.NamedNode] | None = None, fallback: bool = True,
-             allow_warnings: bool = True) -> Outcome:
+             allow_warnings: bool = True, workers: int | None = None) -> Outcome:
     """Validate the store (the union of its graphs) against ``shapes_graph``.
 
     ``focus``: validate only these target nodes (each check runs with its
@@ -210,6 +211,9 @@ def validate(store: Store, shapes_graph: Graph, focus: Iterable[ox.NamedNode] | 
     :class:`CompileError`. ``allow_warnings``: ``sh:conforms`` stays true with
     Warnings and Infos, as pyshacl's option of that name (the register's
     reading); when False any result makes it false, as SHACL defines it.
+    ``workers``: processes that run the checks of a whole register on a store
+    on disk (see :mod:`.parallel`); None chooses (every CPU for a large
+    register, else one). The results are the same whatever the number.
     """
     focus_nodes = list(focus) if focus is not None else None
     shapes = shapes_of(shapes_graph)
@@ -224,8 +228,17 @@ def validate(store: Store, shapes_graph: Graph, focus: Iterable[ox.NamedNode] | 
     if focus_nodes is None:
         # Set at a time where the engine is known to get joins and MINUS right and fast.
         sets = isinstance(store, EmbeddedStore)
-        for check in checks:
-            rows += check_rows(check, store.query(check.query(None, sets)))
+        texts = [check.query(None, sets) for check in checks]
+        path = store.path if isinstance(store, EmbeddedStore) else None
+        if path is not None and workers is None:
+            workers = parallel.workers_for(path, _typed_nodes(store), None)
+        if path is not None and workers is not None and workers > 1 and texts:
+            store.flush()  # the workers open the store read-only and see what is on disk
+            answers = parallel.run_queries(path, texts, workers)
+        else:
+            answers = (store.query(text) for text in texts)
+        for check, solutions in zip(checks, answers):
+            rows += check_rows(check, solutions)
         queries = len(checks)
     else:
         # One focus node per query: with one value bound, engines look each pattern up
@@ -240,6 +253,10 @@ def validate(store: Store, shapes_graph: Graph, focus: Iterable[ox.NamedNode] | 
     if needs_pyshacl:
         rows += pyshacl_rows(_pyshacl(store, shapes_graph, compiled), focus_nodes)
     return Outcome(rows, shapes_graph, allow_warnings, compiled, needs_pyshacl, queries)
+
+
+def _typed_nodes(store: Store) -> int:
+    return int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s a ?t }")))["n"].value)
 
 
 def _types_and_predicates(store: Store, nodes: list[ox.NamedNode]) -> dict[str, tuple[set[str], set[str]]]:
@@ -402,4 +419,4 @@ def report_graph(rows: list[Row], shapes_graph: Graph, conforms: bool) -> Graph:
     return graph
 
 
-__all__ = ["CompileError", "Outcome", "Row", "plan", "report_graph", "to_oxigraph", "to_rdflib", "validate"]
+__all__ = ["CompileError", "Outcome", "Row", "Subclasses", "plan", "report_graph", "to_oxigraph", "to_rdflib", "validate"]

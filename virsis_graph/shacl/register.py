@@ -28,16 +28,15 @@ _MODEL_GRAPH = "urn:x-virsis:validation-model"
 
 
 def validate_register(store: Store, shapes: Graph, where: dict[str, Location], fallback: bool = True,
-                      focus: list[ox.NamedNode] | None = None) -> Report:
+                      focus: list[ox.NamedNode] | None = None, workers: int | None = None) -> Report:
     """Validate the register in ``store`` with the compiled engine (pyshacl for what does not compile, if ``fallback``).
 
     A store without the model (ontology and vocabularies) is validated with the
     model added, as :func:`virsis_graph.validation.register_graph` does for
     pyshacl: ``sh:class`` and class targets need its ``rdfs:subClassOf``.
     """
-    if not store.query(_OWL_ONTOLOGY):
-        store = _with_model(store)
-    outcome = validate(store, shapes, focus=focus, fallback=fallback)
+    store = with_model(store)
+    outcome = validate(store, shapes, focus=focus, fallback=fallback, workers=workers)
     found = findings(outcome.rows)
     # For a few focus nodes, only the records involved are looked up, not the whole register.
     scope = {f.focus for f in found} if focus is not None else None
@@ -77,6 +76,14 @@ def findings(rows: list[Row]) -> list[Finding]:
             messages=known[1],
         ))
     return out
+
+
+def with_model(store: Store) -> Store:
+    """``store`` itself when it holds the model (ontology and vocabularies), else an in-memory copy with the model added.
+
+    ``sh:class``, class targets and the scorecard's services need the model's ``rdfs:subClassOf``.
+    """
+    return store if store.query(_OWL_ONTOLOGY) else _with_model(store)
 
 
 def _with_model(store: Store) -> EmbeddedStore:
@@ -185,4 +192,4 @@ class StoreRecords:
         return {r: (identifiers.get(r), titles.get(r, {})) for r in records}
 
 
-__all__ = ["Outcome", "StoreRecords", "findings", "validate_register"]
+__all__ = ["Outcome", "StoreRecords", "findings", "validate_register", "with_model"]

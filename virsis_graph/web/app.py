@@ -124,7 +124,7 @@ def create_app(store: Store, *, query_limits: dict | None = None, read_only: boo
     app.state.store = store
     # The home page's counts, life situations, catalogue members, search index, scorecards and dumps (web/derived.py).
     app.state.derived = Derived()
-    app.state.make_scorecards = dashboard.pyshacl_scorecards  # the hook for a faster validator (web/dashboard.py)
+    app.state.make_scorecards = dashboard.compiled_scorecards  # a hook: another validator can make the scorecard (web/dashboard.py)
     app.state.labels = model_labels(store)
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
     env.filters["counted"] = counted  # {{ n|counted(lang, ("pakalpojums", "pakalpojumi"), ("service", "services")) }}

@@ -8,17 +8,18 @@ for both languages, in a background thread (:mod:`.derived`), and kept until the
 next write; meanwhile the page says it is being computed (``503`` with
 ``Retry-After``, reloading by itself). What makes it is a hook:
 ``app.state.make_scorecards``, a function of the store giving ``{language:
-Scorecard}``, by default :func:`pyshacl_scorecards`. The compiled SHACL engine
-being written in ``virsis_graph/shacl/`` (shapes as SPARQL over the store) is
-meant to replace it there, without touching the page.
+Scorecard}``, by default :func:`compiled_scorecards`: the compiled SHACL
+engine (``virsis_graph/shacl/``, the shapes as SPARQL queries over the store)
+and a few queries for the services (:func:`virsis_graph.quality.store_scorecards`),
+with no copy of the register in memory. At 100 000 services (six million
+statements) that is about two minutes on two cores (``docs/scaling.md``).
 
-pyshacl takes seconds for the example registry, but a national register
-(100 000 services, six million statements) does not fit it: copying the register
-into its in-memory graph alone grew the server by 5 GB in two and a half
-minutes, and meanwhile the thread slowed every other page three to five times
-(measured: a catalogue page and a record page, 29 ms before, 90–170 ms after).
-So the default maker does not start on a register of more than
-:data:`PYSHACL_LIMIT` statements, and the page says so plainly instead.
+pyshacl, which made it before, does not fit a national register: copying it
+into an in-memory graph alone grew the server by 5 GB in two and a half minutes,
+and meanwhile the thread slowed every other page three to five times. Past
+:data:`LIMIT` statements the scorecard is not made on the site (it would be
+made again after every write), and the page says so plainly, pointing to
+``virsis quality --store``.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from xml.sax.saxutils import escape, quoteattr
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ..quality import CONDITIONS, Scorecard, condition_labels, scorecard
+from ..quality import CONDITIONS, Scorecard, condition_labels, store_scorecards
 from ..store import Store
 from .paging import page_of
 from .search import pending_page
@@ -47,9 +48,9 @@ RETRY_AFTER = 30
 PAGE_SIZE = 100
 """Services listed a page under a condition or an institution."""
 
-PYSHACL_LIMIT = 1_000_000
-"""Statements (quads) beyond which :func:`pyshacl_scorecards` does not start: some 16 000 services of the synthetic
-register, which by the 36 s that 1 000 services took (``benchmarks/README.md``) is some ten minutes of pyshacl."""
+LIMIT = 20_000_000
+"""Statements (quads) beyond which :func:`compiled_scorecards` does not start: some 330 000 services of the synthetic
+register, several minutes of validation after every write."""
 
 MakeScorecards = Callable[[Store], dict[str, Scorecard]]
 
@@ -62,23 +63,17 @@ class TooLarge(Exception):
         self.statements = statements
 
 
-def pyshacl_scorecards(store: Store) -> dict[str, Scorecard]:
-    """The scorecard in each site language from one pyshacl validation of the whole register (``virsis quality``'s).
+def compiled_scorecards(store: Store) -> dict[str, Scorecard]:
+    """The scorecard in each site language from one validation of the whole register by the compiled engine.
 
-    The default of the ``app.state.make_scorecards`` hook: a faster validator
-    replaces this function, giving the same ``{language: Scorecard}``. Raises
-    :class:`TooLarge` at once for a register of more than :data:`PYSHACL_LIMIT`
-    statements rather than hold the site back for hours.
+    The default of the ``app.state.make_scorecards`` hook; the same cards as
+    ``virsis quality`` (and as pyshacl's report gives). Raises :class:`TooLarge`
+    at once for a register of more than :data:`LIMIT` statements.
     """
-    from ..validation import all_shapes, store_graph, validate_graph
-
     statements = store.count()
-    if statements > PYSHACL_LIMIT:
+    if statements > LIMIT:
         raise TooLarge(statements)
-    data, where = store_graph(store)
-    shapes = all_shapes()
-    report = validate_graph(data, shapes, where)
-    return {lang: scorecard(report, data, shapes, lang) for lang in LANGUAGES}
+    return store_scorecards(store, LANGUAGES)
 
 
 def card_for(request: Request, lang: str) -> Scorecard | None:
@@ -141,10 +136,10 @@ def quality(request: Request) -> Response:
         n = f"{too_large.statements:,}".replace(",", "\u00a0")
         return pending_page(
             request, "Pakalpojumu kvalitāte" if lang == "lv" else "Service quality",
-            f"Tik lielam reģistram ({n} apgalvojumu) kvalitātes novērtējums vēl netiek aprēķināts: visa reģistra pārbaude ar "
-            "pyshacl prasītu stundas un gigabaitus atmiņas un palēninātu visu vietni. To aprēķinās ātrais validators, kas tiek veidots.",
-            f"The scorecard is not computed for a register this large ({n} statements) yet: validating the whole register with "
-            "pyshacl would take hours and gigabytes of memory and slow the whole site down. The fast validator being built will compute it.",
+            f"Tik lielam reģistram ({n} apgalvojumu) kvalitātes novērtējums vietnē netiek aprēķināts: visa reģistra pārbaude "
+            "pēc katras izmaiņas aizņemtu daudzas minūtes. Novērtējumu dod komanda virsis quality --store.",
+            f"The scorecard is not computed on the site for a register this large ({n} statements): validating the whole register "
+            "after every change would take many minutes. The command virsis quality --store gives it.",
             retry=None,
         )
     if card is None:
