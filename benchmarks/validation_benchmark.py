@@ -16,7 +16,10 @@ in-memory embedded store, prints side by side in one run:
 (d) validating one changed record (with what it owns) as an import or an edit
     does: the compiled engine with the record bound as focus node, next to the
     pyshacl neighbourhood validation, p50 and p95 over ``--records`` records;
-(e) peak RSS of this process.
+(e) peak RSS of this process;
+(f) with ``--workers N``: the same register on disk, validated by one
+    process and by N worker processes (``virsis validate --workers``), wall
+    time side by side, and whether the results are the same.
 
 Targets of the national-scale issue: (b)/(a) ≥ 50 at 10 000 services; (a)
 under 10 s at 100 000; (d) p50 under 50 ms at 100 000. Figures only; nothing is
@@ -26,6 +29,7 @@ asserted.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import random
 import resource
@@ -61,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=int, default=100, help="records for the one-record timing (default 100)")
     parser.add_argument("--pyshacl-max", type=int, default=10_000, help="largest register plain pyshacl runs on (default 10 000)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "virsis-validation-benchmark")
+    parser.add_argument("--workers", type=int, default=0, help="(f): also validate on disk with 1 and with N processes (default: skip)")
     args = parser.parse_args(argv)
     work = args.work.resolve()
     register = work / f"register-{args.services}-{args.seed}"
@@ -80,6 +85,23 @@ def main(argv: list[str] | None = None) -> int:
     report = validate_store(store, engine="auto")
     ours = time.perf_counter() - started
     ours_set = report_results(report.graph)
+
+    on_disk = None
+    if args.workers > 1:
+        print(f"(f) on disk: one process, then {args.workers} ...", flush=True)
+        with tempfile.TemporaryDirectory() as folder:
+            raw = ox.Store(str(Path(folder) / "store"))
+            raw.bulk_extend(store.quads())
+            raw.flush()
+            del raw
+            disk = EmbeddedStore(Path(folder) / "store")
+            timings, sets = [], []
+            for workers in (1, args.workers):
+                started = time.perf_counter()
+                sets.append(report_results(validate_store(disk, engine="auto", workers=workers).graph))
+                timings.append(time.perf_counter() - started)
+            disk.close()
+        on_disk = (timings, sets[0] == sets[1])
 
     baseline = baseline_set = None
     if args.services <= args.pyshacl_max:
@@ -118,6 +140,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"    shapes compiled: {len(engine.compiled)}, left to pyshacl: {len(engine.fallback)}, queries: {engine.queries}")
     print(f"(d) one record: compiled {percentiles(fast_timings)}; pyshacl neighbourhood {percentiles(pyshacl_timings)}")
     print(f"(e) peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    if on_disk is not None:
+        (one, many), same = on_disk
+        print(f"(f) on disk: 1 process {one:.2f} s, {args.workers} processes {many:.2f} s, "
+              f"ratio {one / many:.2f}; same results: {'yes' if same else 'NO'} ({os.cpu_count()} CPUs here)")
     return 0
 
 
