@@ -7,7 +7,9 @@ Shapes used inside others (``sh:or``, ``sh:and``, ``sh:not``, ``sh:xone``,
 :mod:`.conditions` on a bound node. Each check has two texts: set at a time
 (joins, ``MINUS``, ``GROUP BY``: the embedded store runs each pattern once for
 the whole register) and node by node (``FILTER NOT EXISTS``: for a few bound
-focus nodes, and for remote engines). Every test is written so that it cannot
+focus nodes, and for remote engines). Set at a time, most checks look for
+candidates first — failing values or patterns of any node — and then keep the
+targets' (:meth:`Compiler.candidates_first`). Every test is written so that it cannot
 raise a SPARQL error (``COALESCE(..., false)``): an error would silently drop a
 row from a ``FILTER`` and hide a violation.
 
@@ -190,6 +192,8 @@ class Compiler:
         self.shapes = shapes
         self.ill_typed = ill_typed
         self._root = "?this"
+        self._top: Shape | None = None
+        """The shape with targets being compiled (:meth:`checks`), whose targets candidates are kept for."""
         self.subclasses = subclasses
         self._counter = itertools.count(1)
 
