@@ -619,6 +619,7 @@ class Compiler:
         if "*" not in projection and "$this" not in projection and "?this" not in projection:
             raise Unsupported("a SPARQL constraint that does not select $this")
         text = nest_exists(text, constraint.prologue, self.instance)
+        text = spell_out_classes(text, constraint.prologue, self.subclasses, self.fresh)
         brace = where_brace(text) + 1
         sparql = constraint.prologue + text[:brace] + f" {{ {focus('?this')} }} " + text[brace:]
         names = {m.lstrip("?$") for m in projection.replace("(", " ").replace(")", " ").split() if m[:1] in "?$"}
@@ -629,6 +630,54 @@ class Compiler:
 
 def _same_language(a: str, b: str) -> str:
     return _safe(f"!sameTerm({a}, {b}) && lang({a}) != \"\" && LCASE(lang({a})) = LCASE(lang({b}))")
+
+
+_PREFIX = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>", re.IGNORECASE)
+_CLASS_STEP = re.compile(
+    r"(?<![\w:?$<>])(a|[A-Za-z][\w.-]*:type|<http://www\.w3\.org/1999/02/22-rdf-syntax-ns#type>)\s*/\s*"
+    r"([A-Za-z][\w.-]*:subClassOf|<http://www\.w3\.org/2000/01/rdf-schema#subClassOf>)\s*\*\s*"
+    r"(<[^<>\s]*>|[A-Za-z][\w.-]*:[\w.-]*[\w-])"
+)
+
+
+def spell_out_classes(text: str, prologue: str, subclasses: Callable[[URIRef], list[str]], fresh: Callable[[str], str]) -> str:
+    """``text`` with each ``?x rdf:type/rdfs:subClassOf* C`` written as ``?x rdf:type ?t`` and ``FILTER(?t IN (C and its subclasses))``.
+
+    The same test (one row per type of ``?x`` below C, as the path gives), but
+    Virtuoso 7 drops the zero-length step of the path — a node typed with C
+    itself is not found — and oxigraph joins an index scan instead of walking
+    the path. The filter goes in the innermost group holding the pattern.
+    Steps whose prefixes are not the standard rdf: and rdfs: are kept.
+    """
+    prefixes = {(m.group(1) or ""): m.group(2) for m in _PREFIX.finditer(prologue + text)}
+
+    def resolve(name: str) -> str | None:
+        if name.startswith("<"):
+            return name[1:-1]
+        prefix, _, local = name.partition(":")
+        return prefixes[prefix] + local if prefix in prefixes else None
+
+    opened: list[int] = []
+    groups: list[tuple[int, int]] = []  # (offset of "{", offset of its "}")
+    for offset, kind, word in _tokens(text):
+        if word == "{":
+            opened.append(offset)
+        elif word == "}" and opened:
+            groups.append((opened.pop(), offset))
+    edits: list[tuple[int, int, str]] = []
+    for m in _CLASS_STEP.finditer(text):
+        step, sub, cls = (resolve(g) if g != "a" else str(RDF.type) for g in m.groups())
+        if step != str(RDF.type) or sub != str(RDFS.subClassOf) or cls is None:
+            continue
+        inside = [start for start, end in groups if start < m.start() < end]
+        if not inside:
+            continue
+        t = fresh("c")
+        edits.append((m.start(), m.end(), f"a {t}"))
+        edits.append((max(inside) + 1, max(inside) + 1, f" FILTER({t} IN ({', '.join(subclasses(URIRef(cls)))})) "))
+    for start, end, replacement in sorted(edits, reverse=True):
+        text = text[:start] + replacement + text[end:]
+    return text
 
 
 _FORBIDDEN_IN_NESTING = {"FILTER", "OPTIONAL", "BIND", "VALUES", "MINUS", "UNION", "GRAPH", "SERVICE", "SELECT", "EXISTS", "NOT"}
