@@ -98,8 +98,9 @@ def main(argv: list[str] | None = None) -> int:
             timings, sets = [], []
             for workers in (1, args.workers):
                 started = time.perf_counter()
-                sets.append(report_results(validate_store(disk, engine="auto", workers=workers).graph))
+                on_disk_report = validate_store(disk, engine="auto", workers=workers)
                 timings.append(time.perf_counter() - started)
+                sets.append(report_results(on_disk_report.graph))
             disk.close()
         on_disk = (timings, sets[0] == sets[1])
 
