@@ -67,14 +67,15 @@ def oxigraph_server(*extra_args: str) -> Iterator[str]:
                 stderr=subprocess.STDOUT,
             )
         try:
-            _wait_until_ready(url, process, log_path)
+            wait_until_ready(url, process, log_path)
             yield url
         finally:
             stop(process)
 
 
-def _wait_until_ready(url: str, process: subprocess.Popen, log_path: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
+def wait_until_ready(url: str, process: subprocess.Popen, log_path: Path, timeout: float = START_TIMEOUT) -> None:
+    """Wait until ``oxigraph serve`` at ``url`` answers a query; raise with its log if it exits or ``timeout`` s pass."""
+    deadline = time.monotonic() + timeout
     with httpx.Client(timeout=1.0) as client:
         while time.monotonic() < deadline:
             if process.poll() is not None:
@@ -85,4 +86,4 @@ def _wait_until_ready(url: str, process: subprocess.Popen, log_path: Path) -> No
             except httpx.TransportError:
                 pass  # not listening yet
             time.sleep(0.05)
-    raise RuntimeError(f"oxigraph serve did not answer on {url} within {START_TIMEOUT:g} s: {log_path.read_text(errors='replace')}")
+    raise RuntimeError(f"oxigraph serve did not answer on {url} within {timeout:g} s: {log_path.read_text(errors='replace')}")

@@ -562,3 +562,22 @@ def test_an_endpoint_url_keeps_its_own_parameters():
     assert select.url.params["key"] == "k1" and "union-default-graph" in select.url.params
     assert select.headers["content-type"] == "application/sparql-query"
     assert select.content == b"SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+
+def test_the_wait_for_an_answer_is_the_endpoint_timeout_setting(monkeypatch):
+    import socket
+
+    # A port that accepts connections and never answers: the store must give up after the setting's seconds.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    try:
+        monkeypatch.setenv("VIRSIS_ENDPOINT_TIMEOUT", "0.5")
+        store = RemoteStore(f"http://127.0.0.1:{silent.getsockname()[1]}/sparql")
+        with pytest.raises(RegisterError, match="no answer within 0.5 s"):
+            store.query("ASK {}")
+    finally:
+        silent.close()
+    monkeypatch.setenv("VIRSIS_ENDPOINT_TIMEOUT", "soon")
+    with pytest.raises(RegisterError, match="VIRSIS_ENDPOINT_TIMEOUT='soon': give seconds"):
+        RemoteStore("http://127.0.0.1:9/sparql")

@@ -10,7 +10,9 @@ server is stopped and the folder removed when the block ends, however it ends.
 The configuration is the package's own ``virtuoso.ini`` with the database
 paths and both ports changed, and ``ResultSetMaxRows`` raised (Virtuoso cuts
 every answer at 10 000 rows by default; the remote store then refuses the
-answer rather than use part of it).
+answer rather than use part of it). A benchmark may allow more folders
+(``dirs_allowed``: Virtuoso's bulk loader reads files only from those) and set
+more of the file (``settings``, e.g. memory buffers).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,8 +133,15 @@ def _isql(port: int, user: str, password: str, statement: str) -> str:
 
 
 @contextmanager
-def virtuoso_server(max_rows: int = MAX_ROWS) -> Iterator[VirtuosoServer]:
-    """Run Virtuoso while the block runs (see the module's description)."""
+def virtuoso_server(
+    max_rows: int = MAX_ROWS, dirs_allowed: Iterable[Path] = (), settings: dict[str, dict[str, str]] | None = None,
+) -> Iterator[VirtuosoServer]:
+    """Run Virtuoso while the block runs (see the module's description).
+
+    ``dirs_allowed``: further folders the server may read files from (``DirsAllowed``;
+    its bulk loader, ``ld_dir``, reads only there). ``settings``: more ``virtuoso.ini``
+    settings, {section: {key: value}}, over the ones set here.
+    """
     virtuoso = executable("virtuoso-t")
     executable("isql-vt")
     with tempfile.TemporaryDirectory(prefix="virsis-virtuoso-", ignore_cleanup_errors=True) as tmp:
@@ -141,21 +150,23 @@ def virtuoso_server(max_rows: int = MAX_ROWS) -> Iterator[VirtuosoServer]:
         while http_port == sql_port:
             http_port = free_port()
         db = folder / "virtuoso"
-        settings = {
+        settings_here = {
             "Database": {
                 "DatabaseFile": f"{db}.db", "ErrorLogFile": f"{db}.log", "LockFile": f"{db}.lck",
                 "TransactionFile": f"{db}.trx", "xa_persistent_file": f"{db}.pxa",
             },
             "TempDatabase": {"DatabaseFile": f"{db}-temp.db", "TransactionFile": f"{db}-temp.trx"},
-            "Parameters": {"ServerPort": f"127.0.0.1:{sql_port}", "DirsAllowed": f"., {folder}, /usr/share/virtuoso-opensource-7/vad"},
+            "Parameters": {"ServerPort": f"127.0.0.1:{sql_port}", "DirsAllowed": ", ".join([".", str(folder), *map(str, dirs_allowed), "/usr/share/virtuoso-opensource-7/vad"])},
             "HTTPServer": {"ServerPort": f"127.0.0.1:{http_port}"},
             "URIQA": {"DefaultHost": f"127.0.0.1:{http_port}"},
             # Virtuoso refuses a query whose estimated cost exceeds 400 s, and its estimates
             # for property paths are far off (37 million s for a query that takes 0.1 s): off.
             "SPARQL": {"ResultSetMaxRows": str(max_rows), "MaxQueryCostEstimationTime": "0"},
         }
+        for section, keys in (settings or {}).items():
+            settings_here.setdefault(section, {}).update(keys)
         ini = folder / "virtuoso.ini"
-        ini.write_text(configure(template(), settings), encoding="utf-8")
+        ini.write_text(configure(template(), settings_here), encoding="utf-8")
         log_path = folder / "server.log"
         with log_path.open("wb") as log:
             # In the foreground, so that this process owns the server and can stop it;

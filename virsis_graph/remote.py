@@ -24,7 +24,7 @@ from typing import BinaryIO
 import httpx
 import pyoxigraph as ox
 
-from .settings import ENDPOINT_PASSWORD, ENDPOINT_USER, GRAPH_STORE, UPDATE_ENDPOINT
+from .settings import ENDPOINT_PASSWORD, ENDPOINT_TIMEOUT, ENDPOINT_USER, GRAPH_STORE, UPDATE_ENDPOINT
 from .sparql import query_form, with_values
 from .store import Bindings, GraphChange, RegisterError, Store
 
@@ -520,7 +520,8 @@ class RemoteStore(Store):
     ``endpoint`` answers queries; updates go to ``update_endpoint`` and whole
     graphs are read from ``graph_store`` (Graph Store Protocol) when it is set.
     Arguments left as None come from the settings ``VIRSIS_UPDATE_ENDPOINT``,
-    ``VIRSIS_GRAPH_STORE``, ``VIRSIS_ENDPOINT_USER`` and ``VIRSIS_ENDPOINT_PASSWORD``;
+    ``VIRSIS_GRAPH_STORE``, ``VIRSIS_ENDPOINT_USER``, ``VIRSIS_ENDPOINT_PASSWORD`` and
+    ``VIRSIS_ENDPOINT_TIMEOUT`` (seconds per answer);
     an empty update endpoint means the query endpoint, an empty graph store
     means SPARQL only.
 
@@ -545,7 +546,7 @@ class RemoteStore(Store):
         graph_store: str | None = None,
         user: str | None = None,
         password: str | None = None,
-        timeout: float = 60.0,
+        timeout: float | None = None,
     ) -> None:
         self.endpoint = endpoint
         self.update_endpoint = (UPDATE_ENDPOINT.value() if update_endpoint is None else update_endpoint) or endpoint
@@ -554,6 +555,11 @@ class RemoteStore(Store):
         self._user = ENDPOINT_USER.value() if user is None else user
         self._password = ENDPOINT_PASSWORD.value() if password is None else password
         self._auth: httpx.Auth | None = httpx.BasicAuth(self._user, self._password) if self._user else None
+        if timeout is None:
+            try:
+                timeout = float(ENDPOINT_TIMEOUT.value())
+            except ValueError:
+                raise RegisterError(f"VIRSIS_ENDPOINT_TIMEOUT={ENDPOINT_TIMEOUT.value()!r}: give seconds, e.g. 600") from None
         self._client = httpx.Client(timeout=timeout, follow_redirects=True)
         self._timeout = timeout
         self._found_dialect: _Dialect | None = None

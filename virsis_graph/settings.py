@@ -59,6 +59,13 @@ ENDPOINT_USER = Setting("VIRSIS_ENDPOINT_USER", "", "User name for the remote en
 
 ENDPOINT_PASSWORD = Setting("VIRSIS_ENDPOINT_PASSWORD", "", "Password for the remote endpoint.")
 
+ENDPOINT_TIMEOUT = Setting(
+    "VIRSIS_ENDPOINT_TIMEOUT",
+    "60",
+    "Seconds to wait for each answer of the remote endpoint; raise it for whole-register work "
+    "(validation, large exports) on a large register or a busy server.",
+)
+
 TOKENS_FILE = Setting(
     "VIRSIS_TOKENS",
     "virsis-tokens.json",
