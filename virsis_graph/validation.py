@@ -233,7 +233,8 @@ def run_pyshacl(data: Graph, shapes: Graph) -> Graph:
     """
     _, report, _ = pyshacl_validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
     for result, constraint in list(report.subject_objects(SH.sourceConstraint)):
-        templates = [*shapes.objects(constraint, SH.message), *shapes.objects(report.value(result, SH.sourceShape), SH.message)]
+        shape = report.value(result, SH.sourceShape)
+        templates = [*shapes.objects(constraint, SH.message), *(shapes.objects(shape, SH.message) if shape is not None else ())]
         for message in list(report.objects(result, SH.resultMessage)):
             if not isinstance(message, Literal) or message.language:
                 continue
