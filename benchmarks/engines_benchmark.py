@@ -77,7 +77,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(1, str(HERE.parent / "tests"))
 from import_benchmark import Run, data_rows, measure, register  # noqa: E402
-from oxigraph_server import free_port, oxigraph_executable, stop, wait_until_ready  # noqa: E402
+from oxigraph_server import free_port, oxigraph_executable, stop, wait_until_answers  # noqa: E402
 from query_benchmark import percentile, sample_values, timed  # noqa: E402
 from scale_benchmark import TIMED_QUERIES as SCALE_QUERIES  # noqa: E402
 from virtuoso_server import VirtuosoServer, executable, virtuoso_server  # noqa: E402
@@ -186,7 +186,7 @@ def oxigraph_serving(location: Path, log: Path) -> Iterator[tuple[str, subproces
         process = subprocess.Popen([oxigraph_executable(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
                                    stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     try:
-        wait_until_ready(url, process, log, SERVER_START_TIMEOUT)
+        wait_until_answers(f"{url}/query", process, "oxigraph serve", lambda: log.read_text(errors="replace")[-2000:], SERVER_START_TIMEOUT)
         yield url, process, time.perf_counter() - start
     finally:
         stop(process)

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -67,23 +67,27 @@ def oxigraph_server(*extra_args: str) -> Iterator[str]:
                 stderr=subprocess.STDOUT,
             )
         try:
-            wait_until_ready(url, process, log_path)
+            wait_until_answers(f"{url}/query", process, "oxigraph serve", lambda: log_path.read_text(errors="replace"))
             yield url
         finally:
             stop(process)
 
 
-def wait_until_ready(url: str, process: subprocess.Popen, log_path: Path, timeout: float = START_TIMEOUT) -> None:
-    """Wait until ``oxigraph serve`` at ``url`` answers a query; raise with its log if it exits or ``timeout`` s pass."""
+def wait_until_answers(query_url: str, process: subprocess.Popen, name: str, logs: Callable[[], str],
+                       timeout: float = START_TIMEOUT) -> None:
+    """Wait until the SPARQL endpoint ``query_url`` of the server ``process`` answers ``ASK {}``.
+
+    Raises with the server's ``logs()`` if it exits first or does not answer within ``timeout`` s.
+    """
     deadline = time.monotonic() + timeout
-    with httpx.Client(timeout=1.0) as client:
+    with httpx.Client(timeout=2.0) as client:
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise RuntimeError(f"oxigraph serve exited with {process.returncode}: {log_path.read_text(errors='replace')}")
+                raise RuntimeError(f"{name} exited with {process.returncode}: {logs()}")
             try:
-                if client.get(f"{url}/query", params={"query": "ASK{}"}).status_code == 200:
+                if client.get(query_url, params={"query": "ASK {}"}).status_code == 200:
                     return
             except httpx.TransportError:
                 pass  # not listening yet
             time.sleep(0.05)
-    raise RuntimeError(f"oxigraph serve did not answer on {url} within {timeout:g} s: {log_path.read_text(errors='replace')}")
+    raise RuntimeError(f"{name} did not answer on {query_url} within {timeout:g} s: {logs()}")

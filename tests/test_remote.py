@@ -579,5 +579,5 @@ def test_the_wait_for_an_answer_is_the_endpoint_timeout_setting(monkeypatch):
     finally:
         silent.close()
     monkeypatch.setenv("VIRSIS_ENDPOINT_TIMEOUT", "soon")
-    with pytest.raises(RegisterError, match="VIRSIS_ENDPOINT_TIMEOUT='soon': give seconds"):
+    with pytest.raises(RegisterError, match="VIRSIS_ENDPOINT_TIMEOUT='soon': norādiet sekundes, piem., 600 / give seconds, e.g. 600"):
         RemoteStore("http://127.0.0.1:9/sparql")

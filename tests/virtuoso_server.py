@@ -21,15 +21,13 @@ import re
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 
-from oxigraph_server import free_port, stop
+from oxigraph_server import free_port, stop, wait_until_answers
 
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 20.0
@@ -177,7 +175,7 @@ def virtuoso_server(
             )
         server = VirtuosoServer(f"http://127.0.0.1:{http_port}", sql_port)
         try:
-            _wait_until_ready(server, process, folder)
+            wait_until_answers(server.sparql, process, "virtuoso-t", lambda: _logs(folder), START_TIMEOUT)
             server.sql('grant SPARQL_UPDATE to "SPARQL";')
             yield server
         finally:
@@ -186,18 +184,3 @@ def virtuoso_server(
 
 def _logs(folder: Path) -> str:
     return "\n".join(p.read_text(errors="replace")[-3000:] for p in (folder / "server.log", folder / "virtuoso.log") if p.is_file())
-
-
-def _wait_until_ready(server: VirtuosoServer, process: subprocess.Popen, folder: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    with httpx.Client(timeout=2.0) as client:
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"virtuoso-t exited with {process.returncode}: {_logs(folder)}")
-            try:
-                if client.get(server.sparql, params={"query": "ASK {}"}).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass  # not listening yet
-            time.sleep(0.1)
-    raise RuntimeError(f"Virtuoso did not answer on {server.sparql} within {START_TIMEOUT:g} s: {_logs(folder)}")

@@ -559,7 +559,8 @@ class RemoteStore(Store):
             try:
                 timeout = float(ENDPOINT_TIMEOUT.value())
             except ValueError:
-                raise RegisterError(f"VIRSIS_ENDPOINT_TIMEOUT={ENDPOINT_TIMEOUT.value()!r}: give seconds, e.g. 600") from None
+                raise RegisterError(f"VIRSIS_ENDPOINT_TIMEOUT={ENDPOINT_TIMEOUT.value()!r}: norādiet sekundes, piem., 600 / "
+                                    "give seconds, e.g. 600") from None
         self._client = httpx.Client(timeout=timeout, follow_redirects=True)
         self._timeout = timeout
         self._found_dialect: _Dialect | None = None
