@@ -383,6 +383,19 @@ def test_virtuoso_refuses_to_use_an_answer_it_cut_at_its_row_limit(virtuoso_endp
         assert len(list(s.query(f"SELECT ?a WHERE {{ VALUES ?a {{ {numbers} }} }}"))) == n
 
 
+def test_virtuoso_s_anytime_answer_is_refused(virtuoso_endpoint):
+    # Given a `timeout` URL parameter, Virtuoso stops a query at the deadline and answers
+    # HTTP 200 with the rows found so far: a validation would pass on an empty answer.
+    numbers = " ".join(map(str, range(400)))
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?a {{ {numbers} }} VALUES ?b {{ {numbers} }} VALUES ?c {{ {numbers} }} }}"
+    with RemoteStore(virtuoso_endpoint.query + "?timeout=1000", update_endpoint="", graph_store="", user="", password="") as s:
+        assert s.query("ASK {}")  # a quick query answers whole within the deadline
+        with pytest.raises(RegisterError, match=r"only part of the results.*x-sql-state: S1TAT.*remove `timeout` from the endpoint URL"):
+            s.query(count)
+        # what the second allows is answered whole
+        assert next(iter(s.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?a {{ {numbers} }} }}")))["n"].value == "400"
+
+
 # ---------------------------------------------------------------------------
 # Reading SPARQL text
 # ---------------------------------------------------------------------------
@@ -532,6 +545,20 @@ def test_a_virtuoso_server_gets_forms_digest_and_graph_reads_by_select():
     assert update.headers["authorization"].startswith("Digest") and 'username="dba"' in update.headers["authorization"]
     assert update.headers["accept"] == SPARQL_JSON
     assert all(r.url.path == "/sparql" for r in requests)  # the Graph Store Protocol is never read
+
+
+def test_a_virtuoso_graph_answer_stopped_by_its_deadline_is_refused():
+    server = {"Server": "Virtuoso/07.20.3229 (Linux) x86_64-pc-linux-gnu"}
+    stopped = {"X-SQL-State": "S1TAT", "X-SQL-Message": "RC...: Returning incomplete results, query interrupted by result timeout."}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if b"CONSTRUCT" in request.content:
+            return httpx.Response(200, content=b"<http://x/a> <http://x/p> <http://x/b> .\n", headers={**server, **stopped, "Content-Type": "application/n-triples"})
+        return httpx.Response(200, content=b'{"head":{"vars":["g"]},"results":{"bindings":[]}}', headers={**server, "Content-Type": SPARQL_JSON})
+
+    with fake_store(handler) as s:
+        with pytest.raises(RegisterError, match="only part of the results.*interrupted by result timeout"):
+            s.query("CONSTRUCT WHERE { ?s ?p ?o }")
 
 
 def test_blank_node_labels_pyoxigraph_refuses_are_relabelled_one_for_one():

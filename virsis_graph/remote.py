@@ -107,6 +107,13 @@ class _Dialect:
     """Response header by which the engine says it stopped a SELECT answer at its row limit."""
     row_limit_hint: str = ""
     """What to do when that happens (the setting that raises the limit)."""
+    partial_header: tuple[str, str] = ()
+    """Response header and value by which the engine says it stopped evaluating a query
+    at a time limit and answered with the rows it had (HTTP 200 all the same)."""
+    partial_detail: str = ""
+    """Response header with the engine's own words on that answer, quoted in the error."""
+    partial_hint: str = ""
+    """What to do when that happens."""
 
     @property
     def rewrites_answers(self) -> bool:
@@ -169,6 +176,10 @@ _DIALECTS: tuple[_Dialect, ...] = (
     # - it cuts every answer at ResultSetMaxRows (10 000 by default), saying so
     #   only in a header of SELECT answers, and not at all for CONSTRUCT or the
     #   Graph Store Protocol: read graphs with SELECT and refuse a cut answer.
+    # - asked with a `timeout` URL parameter it answers "anytime": at the deadline,
+    #   HTTP 200 with the rows found so far (often none), said only in the header
+    #   X-SQL-State: S1TAT. A validation would pass on such an answer: refuse it.
+    #   (MaxQueryExecutionTime in virtuoso.ini gives an HTTP 500 error instead.)
     _Dialect(
         "Virtuoso",
         server_token="virtuoso",
@@ -195,6 +206,12 @@ _DIALECTS: tuple[_Dialect, ...] = (
         graphs_by_select=True,
         row_limit_header="x-sparql-maxrows",
         row_limit_hint="raise ResultSetMaxRows in the [SPARQL] section of virtuoso.ini (see docs/remote-engines.md)",
+        partial_header=("x-sql-state", "S1TAT"),
+        partial_detail="x-sql-message",
+        partial_hint=(
+            "noņemiet `timeout` no galapunkta URL vai paceliet servera laika robežu / "
+            "remove `timeout` from the endpoint URL, or raise the server's time limit (see docs/remote-engines.md)"
+        ),
     ),
 )
 
@@ -699,8 +716,23 @@ class RemoteStore(Store):
         response = self._post(self.endpoint, sparql, update=False, accept=dialect.results_accept)
         return self._solutions(response, dialect)
 
+    def _refuse_partial(self, response: httpx.Response, dialect: _Dialect) -> None:
+        """Raise if the engine says it answered with what it had found when time ran out."""
+        if not dialect.partial_header:
+            return
+        header, value = dialect.partial_header
+        if response.headers.get(header, "").strip().upper() != value:
+            return
+        said = " ".join(response.headers.get(dialect.partial_detail, "").split())[:200]
+        raise RegisterError(
+            f"{response.request.url} atbildēja tikai ar daļu rezultātu (vaicājumu pārtrauca laika robeža), "
+            f"tāpēc atbilde netiek izmantota / answered with only part of the results (its time limit "
+            f"stopped the query), so the answer is not used ({header}: {value}; {said}). {dialect.partial_hint}."
+        )
+
     def _solutions(self, response: httpx.Response, dialect: _Dialect) -> ox.QuerySolutions | ox.QueryBoolean:
-        """The SELECT or ASK answer in ``response``, refused if the engine says it cut it."""
+        """The SELECT or ASK answer in ``response``, refused if the engine says it cut it or stopped early."""
+        self._refuse_partial(response, dialect)
         limit = response.headers.get(dialect.row_limit_header) if dialect.row_limit_header else None
         if limit is not None:
             raise RegisterError(
@@ -720,6 +752,7 @@ class RemoteStore(Store):
             raise RegisterError(f"{response.request.url} answered with query results pyoxigraph cannot read: {exc}") from exc
 
     def _triples(self, response: httpx.Response) -> list[ox.Triple]:
+        self._refuse_partial(response, self._dialect)
         fmt = ox.RdfFormat.from_media_type(response.headers.get("content-type", "")) or ox.RdfFormat.N_TRIPLES
         try:
             triples = [q.triple for q in ox.parse(response.content, format=fmt)]
