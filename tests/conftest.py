@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -19,6 +20,7 @@ from virsis_graph import ontology, resources
 from virsis_graph.importing import import_examples
 from virsis_graph.settings import base_iri
 from virsis_graph.store import EmbeddedStore
+from virsis_graph.tokens import TokenFile
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -60,6 +62,33 @@ def example_store() -> EmbeddedStore:
 def rid(path: str) -> str:
     """The IRI the importer mints for ``service/s-01`` and the like."""
     return f"{base_iri()}id/{path}"
+
+
+@dataclass
+class WritableSite:
+    """The site on a store of its own, as the write tests need it."""
+
+    client: object
+    """A ``fastapi.testclient.TestClient``, started (the app's lifespan ran)."""
+    store: EmbeddedStore
+    tokens: TokenFile
+    secrets: dict[str, str]
+    """Organisation identifier (``vdaa``, ``vsaa``) → its bearer token's secret."""
+
+
+@pytest.fixture
+def writable_site(tmp_path) -> Iterator[WritableSite]:
+    """A site on a fresh copy of the example registry (writes change it), with write tokens for vdaa and vsaa."""
+    from fastapi.testclient import TestClient
+
+    from virsis_graph.web.app import create_app
+
+    store = EmbeddedStore()
+    import_examples(store)
+    tokens = TokenFile(tmp_path / "tokens.json")
+    secrets = {org: tokens.create(rid(f"organisation/{org}"))[1] for org in ("vdaa", "vsaa")}
+    with TestClient(create_app(store, tokens_file=str(tmp_path / "tokens.json"), query_limits={"workers": 1})) as client:
+        yield WritableSite(client, store, tokens, secrets)
 
 
 @pytest.fixture(scope="session")

@@ -11,9 +11,6 @@ from conftest import rid
 from fastapi.testclient import TestClient
 
 from virsis_graph import queries as library
-from virsis_graph.importing import import_examples
-from virsis_graph.store import EmbeddedStore
-from virsis_graph.tokens import TokenFile
 from virsis_graph.web import catalog, catalogues, dashboard, search
 from virsis_graph.web.app import create_app
 from virsis_graph.web.derived import Derived
@@ -219,15 +216,10 @@ def test_bits_of_service_numbers():
 
 
 @pytest.fixture
-def site(tmp_path):
-    """A fresh copy of the example registry (writes change it) and a token for vdaa."""
-    store = EmbeddedStore()
-    import_examples(store)
-    tokens = TokenFile(tmp_path / "tokens.json")
-    _, secret = tokens.create(rid("organisation/vdaa"))
-    client = TestClient(create_app(store, tokens_file=str(tmp_path / "tokens.json"), query_limits={"workers": 1}))
-    yield client, store, {"Authorization": f"Bearer {secret}", "Content-Type": "text/turtle"}
-    client.close()
+def site(writable_site):
+    """A fresh copy of the example registry (writes change it) and the headers of a write by vdaa."""
+    auth = {"Authorization": f"Bearer {writable_site.secrets['vdaa']}", "Content-Type": "text/turtle"}
+    return writable_site.client, writable_site.store, auth
 
 
 def same_as_built_afresh(index: search.SearchIndex, store) -> None:

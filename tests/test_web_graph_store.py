@@ -9,8 +9,6 @@ import pytest
 from conftest import rid
 from fastapi.testclient import TestClient
 
-from virsis_graph.importing import import_examples
-from virsis_graph.store import EmbeddedStore
 from virsis_graph.tokens import TokenFile
 from virsis_graph.web.app import create_app
 
@@ -40,15 +38,9 @@ UNTITLED_SERVICE = NEW_SERVICE.replace('    dct:title "Jauns pakalpojums"@lv , "
 
 
 @pytest.fixture
-def site(tmp_path):
+def site(writable_site):
     """A fresh copy of the example registry (writes change it), tokens for vdaa and vsaa."""
-    store = EmbeddedStore()
-    import_examples(store)
-    tokens = TokenFile(tmp_path / "tokens.json")
-    _, vdaa = tokens.create(rid("organisation/vdaa"))
-    _, vsaa = tokens.create(rid("organisation/vsaa"))
-    with TestClient(create_app(store, tokens_file=str(tmp_path / "tokens.json"), query_limits={"workers": 1})) as client:
-        yield client, store, {"vdaa": vdaa, "vsaa": vsaa}, tokens
+    return writable_site.client, writable_site.store, writable_site.secrets, writable_site.tokens
 
 
 def put(client, graph: str, body: str, secret: str | None):
