@@ -63,7 +63,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -76,6 +75,7 @@ import pyoxigraph as ox
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(1, str(HERE.parent / "tests"))
+from generate_register import register_options  # noqa: E402
 from import_benchmark import Run, data_rows, measure, register  # noqa: E402
 from oxigraph_server import free_port, oxigraph_executable, stop, wait_until_answers  # noqa: E402
 from query_benchmark import percentile, sample_values, timed  # noqa: E402
@@ -520,17 +520,15 @@ def machine() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--services", type=int, default=100_000, help="services in the register (default 100000)")
-    parser.add_argument("--seed", type=int, default=1, help="generator and sampling seed (default 1)")
+    register_options(parser, store="an embedded store that already holds this register: copied into --work, never written to",
+                     work_help="folder for the register, store, N-Quads, logs and reports")
     parser.add_argument("--samples", type=int, default=20, help="records per timed query (default 20)")
-    parser.add_argument("--store", type=Path, help="an embedded store that already holds this register: copied into --work, never written to")
     parser.add_argument("--reuse", action="store_true", help="use the store, N-Quads and embedded validation report an earlier run left in --work (then not timed)")
     parser.add_argument("--engines", default="oxigraph,virtuoso", help="the servers to measure next to the embedded store (default oxigraph,virtuoso)")
     parser.add_argument("--query-timeout", type=float, default=120.0, help="seconds a server may take to answer one timed query; a query that takes longer ends its batch (default 120)")
     parser.add_argument("--validation-timeout", type=float, default=1800.0, help="seconds each validation may run before it is stopped (default 1800)")
     parser.add_argument("--virtuoso-buffers", type=int, default=340_000,
                         help="Virtuoso's NumberOfBuffers, 8 KB each (default 340000: the package file's line for 4 GB free; MaxDirtyBuffers ¾ of it)")
-    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "virsis-benchmark", help="folder for the register, store, N-Quads, logs and reports (default: $TMPDIR/virsis-benchmark)")
     parser.add_argument("--keep", action="store_true", help="keep oxigraph's data folder after measuring")
     args = parser.parse_args(argv)
     args.work = args.work.resolve()

@@ -26,6 +26,7 @@ import argparse
 import csv
 import random
 import sys
+import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -388,10 +389,26 @@ def write_register(out: Path, n_services: int, seed: int) -> dict[str, Path]:
     return paths
 
 
+WORK = Path(tempfile.gettempdir()) / "virsis-benchmark"
+"""Where the benchmarks keep the registers they generate and the stores they build, reused by later runs."""
+
+
+def register_options(parser: argparse.ArgumentParser, *, services: int | None = 100_000, store: str = "",
+                     work: Path = WORK, work_help: str = "folder for the generated registers, stores and logs") -> None:
+    """The options the benchmarks share: ``--services`` (unless ``services`` is None), ``--seed``,
+    ``--store`` (when ``store`` says what it is for) and ``--work``."""
+    if services is not None:
+        parser.add_argument("--services", metavar="N", type=int, default=services, help=f"services in the generated register (default {services})")
+    parser.add_argument("--seed", metavar="S", type=int, default=1, help="seed of the register and of every random choice (default 1)")
+    if store:
+        parser.add_argument("--store", metavar="PATH", type=Path, help=store)
+    parser.add_argument("--work", metavar="DIR", type=Path, default=work, help=f"{work_help} (default: {work})")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--services", type=int, default=100_000, help="number of services (default 100000)")
-    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--services", metavar="N", type=int, default=100_000, help="services in the generated register (default 100000)")
+    parser.add_argument("--seed", metavar="S", type=int, default=1, help="seed of the register and of every random choice (default 1)")
     parser.add_argument("--out", type=Path, required=True, help="folder to write the CSV files into")
     args = parser.parse_args(argv)
     if args.services < 1:

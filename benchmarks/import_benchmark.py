@@ -41,7 +41,6 @@ import platform
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +48,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate_register import ORDER, write_register  # noqa: E402
+from generate_register import ORDER, register_options, write_register  # noqa: E402
 
 SOURCE_GRAPHS = "graph/source/"
 TARGET_RATIO = 0.5
@@ -133,10 +132,7 @@ def mb(n: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--services", type=int, default=100_000, help="services in the register (default 100000)")
-    parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
-    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "virsis-benchmark",
-                        help="folder for the register, the stores and the exported files (default: $TMPDIR/virsis-benchmark)")
+    register_options(parser)
     parser.add_argument("--reimport", action="store_true", help="also time importing the same files again (an unchanged re-import)")
     parser.add_argument("--validate", action="store_true", help="let virsis import validate the records too (slow at scale)")
     args = parser.parse_args(argv)

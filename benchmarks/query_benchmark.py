@@ -34,14 +34,13 @@ import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate_register import write_register  # noqa: E402
+from generate_register import register_options, write_register  # noqa: E402
 
 from virsis_graph import queries  # noqa: E402
 from virsis_graph.importing import sources  # noqa: E402
@@ -116,12 +115,9 @@ def percentile(values: list[float], p: float) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--services", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=1)
+    register_options(parser, store="an embedded store that already holds a register (instead of --services)")
     parser.add_argument("--samples", type=int, default=30, help="parameter values per query (default 30)")
     parser.add_argument("--repeat", type=int, default=5, help="runs of a query timed without parameters (default 5)")
-    parser.add_argument("--store", type=Path, help="an embedded store that already holds a register")
-    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "virsis-benchmark")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     path = args.store or prepare(args.work, args.services, args.seed)

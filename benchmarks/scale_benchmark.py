@@ -36,13 +36,13 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate_register import register_options  # noqa: E402
 from import_benchmark import data_rows, mb, measure, register  # noqa: E402
 from query_benchmark import percentile, sample_values, timed  # noqa: E402
 
@@ -118,10 +118,9 @@ def measure_size(services: int, args: argparse.Namespace, engine: list[str]) -> 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter)
+    register_options(parser, services=None, work_help="folder for the registers and stores")
     parser.add_argument("--sizes", default="10000,100000,1000000", help="services in each register, comma-separated (default 10000,100000,1000000)")
-    parser.add_argument("--seed", type=int, default=1, help="generator and sampling seed (default 1)")
     parser.add_argument("--samples", type=int, default=20, help="records per timed query (default 20)")
-    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "virsis-benchmark", help="folder for the registers and stores (default: $TMPDIR/virsis-benchmark)")
     parser.add_argument("--no-validate", dest="validate", action="store_false", help="do not time whole-register validation")
     parser.add_argument("--pyshacl-limit", type=int, default=10_000, help="largest register validated when only pyshacl is there (default 10000)")
     parser.add_argument("--keep", action="store_true", help="keep the stores (scale-store-N) after measuring")

@@ -52,7 +52,6 @@ import os
 import platform
 import random
 import sys
-import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -62,6 +61,7 @@ import pyoxigraph as ox
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from generate_register import register_options  # noqa: E402
 from query_benchmark import percentile, prepare, sample_values  # noqa: E402
 
 from virsis_graph.settings import base_iri  # noqa: E402
@@ -135,11 +135,7 @@ def ms(seconds: float | None) -> str:
 def main(argv: list[str] | None = None) -> int:
     head, usage, rest = __doc__.split("\n\n", 2)
     parser = argparse.ArgumentParser(description=f"{head}\n\n{usage}", epilog=rest, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--services", metavar="N", type=int, default=100_000, help="services in the generated register (default 100000)")
-    parser.add_argument("--seed", metavar="S", type=int, default=1, help="seed of the register and of every random choice (default 1)")
-    parser.add_argument("--store", metavar="PATH", type=Path, help="an embedded store that already holds a register (instead of --services)")
-    parser.add_argument("--work", metavar="DIR", type=Path, default=Path(tempfile.gettempdir()) / "virsis-benchmark",
-                        help="folder for the generated register and its store (default: $TMPDIR/virsis-benchmark)")
+    register_options(parser, store="an embedded store that already holds a register (instead of --services)")
     parser.add_argument("--samples", metavar="N", type=int, default=20, help="warm requests of each kind of page, each for another record (default 20)")
     parser.add_argument("--dumps-timeout", metavar="SECONDS", type=float, default=900.0, help="seconds to wait for the dumps behind /catalog (default 900)")
     parser.add_argument("--quality-timeout", metavar="SECONDS", type=float, default=0.0, help="seconds to wait for the quality scorecard (default 0)")

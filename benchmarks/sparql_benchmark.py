@@ -69,6 +69,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 from oxigraph_server import free_port, oxigraph_executable  # noqa: E402
+from generate_register import register_options  # noqa: E402
 from query_benchmark import percentile, prepare, sample_values  # noqa: E402
 
 from virsis_graph import queries  # noqa: E402
@@ -372,11 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     head, usage, rest = __doc__.split("\n\n", 2)
     parser = argparse.ArgumentParser(description=f"{head}\n\n{usage}", epilog=rest,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--services", metavar="N", type=int, default=100_000, help="services in the generated register (default 100000)")
-    parser.add_argument("--seed", metavar="S", type=int, default=1, help="seed of the register and of every random choice (default 1)")
-    parser.add_argument("--store", metavar="PATH", type=Path, help="an embedded store that already holds a register (instead of --services)")
-    parser.add_argument("--work", metavar="DIR", type=Path, default=Path(tempfile.gettempdir()) / "virsis-benchmark",
-                        help="folder for the register, its store, the server logs and the temporary copies (default: $TMPDIR/virsis-benchmark)")
+    register_options(parser, store="an embedded store that already holds a register (instead of --services)")
     parser.add_argument("--seconds", metavar="SECONDS", type=float, default=30.0, help="seconds of load on each server (default 30)")
     parser.add_argument("--concurrency", metavar="N", type=int, default=4, help="workers of the load generator, each one request at a time (default 4)")
     parser.add_argument("--samples", metavar="N", type=int, default=30, help="records of each kind in the mix (default 30)")

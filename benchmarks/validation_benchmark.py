@@ -44,7 +44,7 @@ from pyshacl import validate
 from rdflib import Graph
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate_register import main as generate  # noqa: E402
+from generate_register import main as generate, register_options  # noqa: E402
 
 from virsis_graph.importing import import_files  # noqa: E402
 from virsis_graph.shacl import validate as compiled  # noqa: E402
@@ -60,11 +60,9 @@ def percentiles(timings: list[float]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--services", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=1)
+    register_options(parser, services=10_000, work=Path(tempfile.gettempdir()) / "virsis-validation-benchmark")
     parser.add_argument("--records", type=int, default=100, help="records for the one-record timing (default 100)")
     parser.add_argument("--pyshacl-max", type=int, default=10_000, help="largest register plain pyshacl runs on (default 10 000)")
-    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "virsis-validation-benchmark")
     parser.add_argument("--workers", type=int, default=0, help="(f): also validate on disk with 1 and with N processes (default: skip)")
     args = parser.parse_args(argv)
     work = args.work.resolve()
