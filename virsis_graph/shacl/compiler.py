@@ -493,7 +493,20 @@ class Compiler:
         where = focus("?this")
         if shape.is_property:
             path = path_sparql(shape.path)
-            values = f"{{ {where} }} ?this {path} ?value ."
+
+            def values_of(v: str) -> str:
+                return f"{{ {where} }} ?this {path} {v} ."
+
+            def not_a_value(v: str) -> str:
+                return f"FILTER NOT EXISTS {{ ?this {path} {v} }}"
+        else:
+            # A node shape's only value node is its focus node.
+            def values_of(v: str) -> str:
+                return f"{{ {where} }} BIND(?this AS {v})"
+
+            def not_a_value(v: str) -> str:
+                return f"FILTER(!sameTerm({v}, ?this))"
+        values = values_of("?value")
         for c in shape.constraints:
             k = c.component
             check = Check(shape, k, "", root=root.lstrip("?"))
@@ -524,29 +537,22 @@ class Compiler:
             if k == "SPARQLConstraintComponent":
                 found.append(self.sparql_check(shape, c, focus, root))
                 continue
-            if not shape.is_property:
-                if k == "ClosedConstraintComponent":
-                    allowed = f"FILTER(?path NOT IN ({', '.join(term(a) for a in c.value)}))" if c.value else ""
-                    check.sparql = f"{select} ?path ?value WHERE {{ {{ {where} }} ?this ?path ?value . {allowed} }}"
-                    check.value, check.path_var = "value", "path"
-                elif k == "EqualsConstraintComponent":
-                    p = term(c.value)
-                    check.sparql = (f"{select} ?value WHERE {{ {{ {{ {where} }} FILTER NOT EXISTS {{ ?this {p} ?this }} BIND(?this AS ?value) }} "
-                                    f"UNION {{ {{ {where} }} ?this {p} ?value FILTER(!sameTerm(?value, ?this)) }} }}")
-                    check.value = "value"
-                elif k == "DisjointConstraintComponent":
-                    check.sparql = f"{select} ?value WHERE {{ {{ {where} }} ?this {term(c.value)} ?this . BIND(?this AS ?value) }}"
-                    check.value = "value"
-                else:
-                    self._set(check, select, where, self.node_test(shape, c, "?this", stack))
-                    check.value = None if k == "HasValueConstraintComponent" else "this"
-                found.append(check)
-                continue
             if k == "ClosedConstraintComponent":
                 allowed = f"FILTER(?path NOT IN ({', '.join(term(a) for a in c.value)}))" if c.value else ""
                 v = self.fresh()
-                check.sparql = f"{select} ?path ?value WHERE {{ {{ {where} }} ?this {path} {v} . {v} ?path ?value . {allowed} }}"
+                check.sparql = f"{select} ?path ?value WHERE {{ {values_of(v)} {v} ?path ?value . {allowed} }}"
                 check.value, check.path_var = "value", "path"
+            elif k == "EqualsConstraintComponent":
+                p = term(c.value)
+                check.sparql = (f"{select} ?value WHERE {{ {{ {values} FILTER NOT EXISTS {{ ?this {p} ?value }} }} "
+                                f"UNION {{ {{ {where} }} ?this {p} ?value {not_a_value('?value')} }} }}")
+                check.value = "value"
+            elif k == "DisjointConstraintComponent":
+                check.sparql = f"{select} ?value WHERE {{ {values} ?this {term(c.value)} ?value . }}"
+                check.value = "value"
+            elif not shape.is_property:
+                self._set(check, select, where, self.node_test(shape, c, "?this", stack))
+                check.value = None if k == "HasValueConstraintComponent" else "this"
             elif k in VALUE_TESTS:
                 condition = self.value_test(shape, c, "?value", stack, subject="?this")
                 self._set(check, f"{select} ?value", values, condition)
@@ -567,14 +573,6 @@ class Compiler:
                         f"{select} ?lang", "?this ?lang",
                         f"{{ SELECT ?this ?lang WHERE {{ ?this {path} ?a . BIND(LCASE(lang(?a)) AS ?lang) FILTER(?lang != \"\") }} "
                         f"GROUP BY ?this ?lang HAVING (COUNT(DISTINCT ?a) > 1) }}")
-            elif k == "EqualsConstraintComponent":
-                p = term(c.value)
-                check.sparql = (f"{select} ?value WHERE {{ {{ {where} }} {{ ?this {path} ?value FILTER NOT EXISTS {{ ?this {p} ?value }} }} "
-                                f"UNION {{ ?this {p} ?value FILTER NOT EXISTS {{ ?this {path} ?value }} }} }}")
-                check.value = "value"
-            elif k == "DisjointConstraintComponent":
-                check.sparql = f"{select} ?value WHERE {{ {values} ?this {term(c.value)} ?value . }}"
-                check.value = "value"
             elif k in ("LessThanConstraintComponent", "LessThanOrEqualsConstraintComponent"):
                 op = "<" if k == "LessThanConstraintComponent" else "<="
                 # One result per pair of values compared (as pyshacl reports it).
