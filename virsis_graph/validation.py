@@ -60,9 +60,11 @@ class Location:
     """For people: ``services.csv row 5``, ``book.xlsx sheet Needs row 3``, ``services.ttl line 12``."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Result:
     """One validation result, tied to the record it is about."""
+
+    # Slots: a register of a million services has some twelve million results.
 
     severity: str
     shape: str
@@ -334,6 +336,7 @@ def tie(findings: list[Finding], index: RecordIndex, shapes: Graph, graph: Graph
     about: dict[object, tuple[str, Condition, Condition, dict[str, str]]] = {}
     # Also by object identity: an engine's results share their shape node, and hashing rdflib terms is slow.
     seen: dict[int, tuple[object, tuple[str, Condition, Condition, dict[str, str]]]] = {}
+    short: dict[str, str] = {}
     results = []
     for f in findings:
         known = seen.get(id(f.shape))
@@ -351,12 +354,16 @@ def tie(findings: list[Finding], index: RecordIndex, shapes: Graph, graph: Graph
         if not messages or set(messages) == {"en"}:
             messages = own or messages
         identifier, title = labels.get(owner, (None, {}))
+        if identifier is None:
+            identifier = short.get(owner)
+            if identifier is None:
+                identifier = short[owner] = owner.rsplit("/", 1)[-1]
         results.append(Result(
             severity=f.severity,
             shape=shape_id,
             focus=f.focus,
             record=owner,
-            identifier=identifier or owner.rsplit("/", 1)[-1],
+            identifier=identifier,
             kind=kinds.get(owner, ""),
             path=f.path,
             value=f.value,

@@ -51,6 +51,9 @@ def findings(rows: list[Row]) -> list[Finding]:
     messages: dict[int, tuple[tuple, dict[str, str]]] = {}
     severities: dict[int, tuple[object, str]] = {}
     literals: dict[ox.Literal, str] = {}
+    # One string per node and per path, shared by every result that names it (memory, at millions of results).
+    nodes: dict[ox.NamedNode | ox.BlankNode, str] = {}
+    paths: dict[int, tuple[object, str | None]] = {}
     out = []
     for row in rows:
         known = messages.get(id(row.messages))
@@ -66,11 +69,14 @@ def findings(rows: list[Row]) -> list[Finding]:
                 literals[value] = str(to_rdflib(value))
             value = literals[value]
         elif value is not None:
-            value = value.value
+            value = nodes.get(value) or nodes.setdefault(value, value.value)
+        path = paths.get(id(row.path))
+        if path is None or path[0] is not row.path:
+            path = paths[id(row.path)] = (row.path, str(row.path) if isinstance(row.path, URIRef) else None)
         out.append(Finding(
-            focus=row.focus.value,
+            focus=nodes.get(row.focus) or nodes.setdefault(row.focus, row.focus.value),
             shape=row.shape,
-            path=str(row.path) if isinstance(row.path, URIRef) else None,
+            path=path[1],
             value=value,
             severity=severity[1],
             messages=known[1],
