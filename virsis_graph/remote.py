@@ -107,7 +107,7 @@ class _Dialect:
     """Response header by which the engine says it stopped a SELECT answer at its row limit."""
     row_limit_hint: str = ""
     """What to do when that happens (the setting that raises the limit)."""
-    partial_header: tuple[str, str] = ()
+    partial_header: tuple[str, str] | None = None
     """Response header and value by which the engine says it stopped evaluating a query
     at a time limit and answered with the rows it had (HTTP 200 all the same)."""
     partial_detail: str = ""
@@ -718,7 +718,7 @@ class RemoteStore(Store):
 
     def _refuse_partial(self, response: httpx.Response, dialect: _Dialect) -> None:
         """Raise if the engine says it answered with what it had found when time ran out."""
-        if not dialect.partial_header:
+        if dialect.partial_header is None:
             return
         header, value = dialect.partial_header
         if response.headers.get(header, "").strip().upper() != value:

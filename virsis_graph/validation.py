@@ -64,8 +64,7 @@ class Location:
 class Result:
     """One validation result, tied to the record it is about."""
 
-    # Slots: a register of a million services has some twelve million results.
-
+    # Slots, because a register of a million services has some twelve million results.
     severity: str
     shape: str
     focus: str
@@ -354,7 +353,7 @@ def tie(findings: list[Finding], index: RecordIndex, shapes: Graph, graph: Graph
         if not messages or set(messages) == {"en"}:
             messages = own or messages
         identifier, title = labels.get(owner, (None, {}))
-        if identifier is None:
+        if not identifier:
             identifier = short.get(owner)
             if identifier is None:
                 identifier = short[owner] = owner.rsplit("/", 1)[-1]
