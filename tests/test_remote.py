@@ -608,3 +608,6 @@ def test_the_wait_for_an_answer_is_the_endpoint_timeout_setting(monkeypatch):
     monkeypatch.setenv("VIRSIS_ENDPOINT_TIMEOUT", "soon")
     with pytest.raises(RegisterError, match="VIRSIS_ENDPOINT_TIMEOUT='soon': norādiet sekundes, piem., 600 / give seconds, e.g. 600"):
         RemoteStore("http://127.0.0.1:9/sparql")
+    monkeypatch.setenv("VIRSIS_ENDPOINT_TIMEOUT", "0")  # no wait at all would fail every request
+    with pytest.raises(RegisterError, match="VIRSIS_ENDPOINT_TIMEOUT='0': norādiet sekundes"):
+        RemoteStore("http://127.0.0.1:9/sparql")

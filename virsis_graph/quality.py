@@ -272,7 +272,8 @@ def _store_services(store, services: set[str], languages: tuple[str, ...]) -> di
 
     from .shacl.register import StoreRecords
 
-    labels = StoreRecords(store).labels(services)
+    records = StoreRecords(store)
+    labels = records.labels(services)
     names: dict[str, dict[str, str]] = defaultdict(dict)
     for s, name in store.query(f"SELECT ?s ?n WHERE {{ ?s <{SKOS.prefLabel}> ?n FILTER(lang(?n) != \"\") }}"):
         if s.value in services:
@@ -282,7 +283,7 @@ def _store_services(store, services: set[str], languages: tuple[str, ...]) -> di
         if s.value in services:
             authority.setdefault(s.value, o)
     institutions = {o.value for o in authority.values() if isinstance(o, ox.NamedNode)}
-    institution_ids = {iri: identifier for iri, (identifier, _) in StoreRecords(store).labels(institutions).items() if identifier}
+    institution_ids = {iri: identifier for iri, (identifier, _) in records.labels(institutions).items() if identifier}
     out: dict[str, dict[str, Service]] = {}
     for lang in languages:
         out[lang] = {}

@@ -205,7 +205,10 @@ _DIALECTS: tuple[_Dialect, ...] = (
         canonical_literals=True,
         graphs_by_select=True,
         row_limit_header="x-sparql-maxrows",
-        row_limit_hint="raise ResultSetMaxRows in the [SPARQL] section of virtuoso.ini (see docs/remote-engines.md)",
+        row_limit_hint=(
+            "paceliet ResultSetMaxRows virtuoso.ini sadaļā [SPARQL] / "
+            "raise ResultSetMaxRows in the [SPARQL] section of virtuoso.ini (see docs/remote-engines.md)"
+        ),
         partial_header=("x-sql-state", "S1TAT"),
         partial_detail="x-sql-message",
         partial_hint=(
@@ -575,6 +578,8 @@ class RemoteStore(Store):
         if timeout is None:
             try:
                 timeout = float(ENDPOINT_TIMEOUT.value())
+                if not timeout > 0:
+                    raise ValueError(timeout)
             except ValueError:
                 raise RegisterError(f"VIRSIS_ENDPOINT_TIMEOUT={ENDPOINT_TIMEOUT.value()!r}: norādiet sekundes, piem., 600 / "
                                     "give seconds, e.g. 600") from None
@@ -716,29 +721,29 @@ class RemoteStore(Store):
         response = self._post(self.endpoint, sparql, update=False, accept=dialect.results_accept)
         return self._solutions(response, dialect)
 
-    def _refuse_partial(self, response: httpx.Response, dialect: _Dialect) -> None:
-        """Raise if the engine says it answered with what it had found when time ran out."""
-        if dialect.partial_header is None:
-            return
-        header, value = dialect.partial_header
-        if response.headers.get(header, "").strip().upper() != value:
-            return
-        said = " ".join(response.headers.get(dialect.partial_detail, "").split())[:200]
-        raise RegisterError(
-            f"{response.request.url} atbildēja tikai ar daļu rezultātu (vaicājumu pārtrauca laika robeža), "
-            f"tāpēc atbilde netiek izmantota / answered with only part of the results (its time limit "
-            f"stopped the query), so the answer is not used ({header}: {value}; {said}). {dialect.partial_hint}."
-        )
+    def _refuse_incomplete(self, response: httpx.Response, dialect: _Dialect) -> None:
+        """Raise if the engine says the answer is not whole: cut at its row limit, or stopped when time ran out."""
+        why = hint = ""
+        limit = response.headers.get(dialect.row_limit_header) if dialect.row_limit_header else None
+        if limit is not None:
+            why = (f"apturēja atbildi pie savas robežas – {limit} rindām / stopped its answer at its limit of {limit} rows")
+            hint = dialect.row_limit_hint
+        elif dialect.partial_header is not None:
+            header, value = dialect.partial_header
+            if response.headers.get(header, "").strip().upper() == value:
+                said = " ".join(response.headers.get(dialect.partial_detail, "").split())[:200]
+                why = (f"atbildēja tikai ar daļu rezultātu, jo vaicājumu pārtrauca laika robeža / answered with only "
+                       f"part of the results, as its time limit stopped the query ({header}: {value}; {said})")
+                hint = dialect.partial_hint
+        if why:
+            raise RegisterError(
+                f"{response.request.url} {why}; atbilde var būt nepilnīga, tāpēc netiek izmantota / the answer may be "
+                f"incomplete, so it is not used: {hint}."
+            )
 
     def _solutions(self, response: httpx.Response, dialect: _Dialect) -> ox.QuerySolutions | ox.QueryBoolean:
         """The SELECT or ASK answer in ``response``, refused if the engine says it cut it or stopped early."""
-        self._refuse_partial(response, dialect)
-        limit = response.headers.get(dialect.row_limit_header) if dialect.row_limit_header else None
-        if limit is not None:
-            raise RegisterError(
-                f"{response.request.url} stopped its answer at its limit of {limit} rows, so it may be "
-                f"incomplete and is not used: {dialect.row_limit_hint}."
-            )
+        self._refuse_incomplete(response, dialect)
         fmt = ox.QueryResultsFormat.from_media_type(response.headers.get("content-type", ""))
         if fmt not in _READABLE_RESULTS:  # e.g. text/plain, which pyoxigraph would take for CSV
             fmt = ox.QueryResultsFormat.from_media_type(dialect.results_accept)
@@ -752,7 +757,7 @@ class RemoteStore(Store):
             raise RegisterError(f"{response.request.url} answered with query results pyoxigraph cannot read: {exc}") from exc
 
     def _triples(self, response: httpx.Response) -> list[ox.Triple]:
-        self._refuse_partial(response, self._dialect)
+        self._refuse_incomplete(response, self._dialect)
         fmt = ox.RdfFormat.from_media_type(response.headers.get("content-type", "")) or ox.RdfFormat.N_TRIPLES
         try:
             triples = [q.triple for q in ox.parse(response.content, format=fmt)]
