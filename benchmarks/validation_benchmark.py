@@ -7,7 +7,9 @@ in-memory embedded store, prints side by side in one run:
 
 (a) `virsis validate --store` with the default engine (``--engine auto``: the
     shapes compiled into SPARQL queries over the store, results tied to
-    records), wall time, and the part of it spent in the engine's queries;
+    records), wall time, and the parts of it spent in the engine's queries
+    (timed in a run of their own) and in reading where records came from; the
+    rest is filing results under records; then writing the report as JSON;
 (b) plain ``pyshacl.validate`` on an rdflib Graph parsed from the same triples,
     with the same shapes — the baseline (only up to ``--pyshacl-max`` services:
     it takes minutes at 10 000; "skipped" above);
@@ -50,7 +52,8 @@ from virsis_graph.importing import import_files  # noqa: E402
 from virsis_graph.shacl import validate as compiled  # noqa: E402
 from virsis_graph.shacl.compare import report_results  # noqa: E402
 from virsis_graph.store import EmbeddedStore  # noqa: E402
-from virsis_graph.validation import all_shapes, model_graph, validate_records, validate_store  # noqa: E402
+from virsis_graph.reports import json_chunks  # noqa: E402
+from virsis_graph.validation import _store_locations, all_shapes, model_graph, validate_records, validate_store  # noqa: E402
 
 
 def percentiles(timings: list[float]) -> str:
@@ -82,6 +85,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     report = validate_store(store, engine="auto")
     ours = time.perf_counter() - started
+    started = time.perf_counter()
+    _store_locations(store)
+    locating = time.perf_counter() - started
+    started = time.perf_counter()
+    with tempfile.TemporaryFile("w", encoding="utf-8") as out:
+        out.writelines(json_chunks(report))
+        written = out.tell()
+    writing = time.perf_counter() - started
     ours_set = report_results(report.graph)
 
     on_disk = None
@@ -131,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'':34} {'(a) virsis validate':>20} {'(b) plain pyshacl':>20}")
     print(f"{'whole register, s':34} {ours:>20.2f} {f'{baseline:.2f}' if baseline is not None else 'skipped':>20}")
     print(f"{'  of which the compiled queries, s':34} {engine_time:>20.2f}")
+    print(f"{'  of which record locations, s':34} {locating:>20.2f}")
+    print(f"{'  the rest: filing results, s':34} {ours - engine_time - locating:>20.2f}")
+    print(f"{'JSON report (--format json), s':34} {writing:>20.2f}   {written / 1e6:,.0f} MB")
     print(f"{'results':34} {len(report.results):>20,} {f'{sum(baseline_set.values()):,}' if baseline_set is not None else 'skipped':>20}")
     if baseline is not None:
         print(f"(c) same results: {'yes' if ours_set == baseline_set else 'NO'}; (b)/(a): {baseline / ours:.0f}x")

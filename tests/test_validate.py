@@ -11,6 +11,8 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import sarif_pydantic
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
@@ -235,3 +237,64 @@ def test_a_json_report_without_results_is_valid_json():
     document = json.loads(reports.as_json(report))
     assert document == {"conforms": True, "fail_on": "violation", "records": 4,
                         "counts": {"violation": 0, "warning": 0, "info": 0}, "results": []}
+
+
+# Results drawn from small pools, so that they share conditions, messages, titles and places as a
+# register's results do (the condition and sub-criterion of a shape may be one object), with strings
+# that JSON must escape.
+_TEXT = st.text(alphabet=st.sampled_from('aā"\\\n\t/<>é€\u2028\x00 '), max_size=6)
+_CONDITIONS = st.lists(st.builds(validation.Condition, st.sampled_from(["", "1", "3.2", "10.1"]), _TEXT, _TEXT),
+                       min_size=1, max_size=3)
+_PLACES = st.lists(st.one_of(st.none(), st.builds(validation.Location, _TEXT, st.one_of(st.none(), st.integers(0, 9)), _TEXT)),
+                   min_size=1, max_size=3)
+
+
+@st.composite
+def _results(draw) -> list[validation.Result]:
+    conditions = draw(_CONDITIONS)
+    messages = draw(st.lists(st.dictionaries(st.sampled_from(["lv", "en"]), _TEXT, min_size=1), min_size=1, max_size=3))
+    titles = draw(st.lists(st.dictionaries(st.sampled_from(["lv", "en"]), _TEXT), min_size=1, max_size=3))
+    places = draw(_PLACES)
+    records = draw(st.lists(st.sampled_from(["r/1", "r/2", 'r/"3"', "r/ā"]), min_size=1, max_size=12))
+    return [validation.Result(
+        severity=draw(st.sampled_from(validation.SEVERITIES)),
+        shape=draw(st.sampled_from(["ex:A", "ex:B", "ex:C"])),
+        focus=draw(st.sampled_from([record, record + "#x"])),
+        record=record,
+        identifier=draw(_TEXT),
+        kind=draw(st.sampled_from(["", "services"])),
+        path=draw(st.one_of(st.none(), _TEXT)),
+        value=draw(st.one_of(st.none(), _TEXT)),
+        message=draw(st.sampled_from(messages)),
+        condition=draw(st.sampled_from(conditions)),
+        sub_criterion=draw(st.sampled_from(conditions)),
+        title=draw(st.sampled_from(titles)),
+        where=draw(st.sampled_from(places)),
+    ) for record in records]
+
+
+@given(_results())
+@settings(max_examples=200, deadline=None)
+def test_each_line_of_a_json_report_is_the_result_as_json_dumps_writes_it(results):
+    """The report's JSON is written from pieces shared by many results; each line must still be exactly json.dumps's."""
+    text = reports.as_json(validation.Report(results, 1, Graph()))
+    lines = text.split("\n")
+    start = lines.index('  "results": [') + 1
+    written = [line.strip().rstrip(",") for line in lines[start:start + len(results)]]
+    assert written == [json.dumps(reports._result_json(r), ensure_ascii=False) for r in results]
+    assert json.loads(text)["results"] == [reports._result_json(r) for r in results]
+
+
+@given(_results())
+@settings(max_examples=200, deadline=None)
+def test_results_are_ordered_by_record_then_as_one_sort_of_every_result_would_order_them(results):
+    """``_in_report_order`` sorts records, then each record's results; the order must be that of one stable sort of all."""
+    where = {r.record: r.where for r in results if r.where is not None}
+    for r in results:
+        r.where = where.get(r.record)  # a record has one place
+    by_record: dict[str, list] = {}
+    for r in results:
+        by_record.setdefault(r.record, []).append(r)
+    expected = sorted(results, key=lambda r: (r.where.file if r.where else "", r.where.line or 0 if r.where else 0,
+                                              r.record, r.condition.number, validation.SEVERITIES.index(r.severity), r.shape))
+    assert validation._in_report_order(by_record, where) == expected

@@ -872,7 +872,7 @@ def import_files(
     options = {"kind": kind, "sheet": sheet, "graph": graph, "delimiter": delimiter}
     run = _Import(store, options, keep_missing, progress, keep=validate or locate)
     result = run.result
-    with _collector_paused():
+    with collector_paused():
         run.survey(paths)
         with store.writing(buffered=dry_run) as writes:
             run.run(writes, agent or _agent(), now or dt.datetime.now(dt.timezone.utc))
@@ -908,12 +908,14 @@ def import_examples(store: Store) -> ImportResult:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while importing.
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while making millions of small objects.
 
-    An import makes millions of small tuples (the triples); every few thousand
-    allocations the collector would walk all that are alive again. The records
-    make no reference cycles, so nothing is lost by collecting once at the end.
+    An import makes millions of small tuples (the triples), a validation of a
+    large register millions of results; every few thousand allocations the
+    collector would walk all that are alive again (7.7 s of a 100 000-service
+    validation). They make no reference cycles, so nothing is lost by
+    collecting once at the end.
     """
     if not gc.isenabled():
         yield

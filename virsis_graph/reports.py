@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from itertools import islice
+from json.encoder import encode_basestring
 from xml.etree import ElementTree as ET
 
 from . import __version__
-from .validation import SEVERITIES, Report, Result, group, shape_label
+from .validation import SEVERITIES, Condition, Report, Result, group, shape_label
 
 FORMATS = ("text", "json", "junit", "sarif", "ttl")
 _MARK = {"violation": "✗", "warning": "!", "info": "i"}
@@ -53,10 +55,10 @@ def _result_json(r: Result) -> dict:
         "identifier": r.identifier,
         "kind": r.kind,
         "title": r.title,
-        "location": {"file": r.where.file, "line": r.where.line, "text": r.where.text} if r.where else None,
+        "location": _location_json(r),
         "severity": r.severity,
-        "condition": {"notation": r.condition.notation, "lv": r.condition.lv, "en": r.condition.en},
-        "sub_criterion": {"notation": r.sub_criterion.notation, "lv": r.sub_criterion.lv, "en": r.sub_criterion.en},
+        "condition": _condition_json(r.condition),
+        "sub_criterion": _condition_json(r.sub_criterion),
         "shape": r.shape,
         "focus": r.focus,
         "path": r.path,
@@ -65,22 +67,70 @@ def _result_json(r: Result) -> dict:
     }
 
 
+def _location_json(r: Result) -> dict | None:
+    return {"file": r.where.file, "line": r.where.line, "text": r.where.text} if r.where else None
+
+
+def _condition_json(c: Condition) -> dict:
+    return {"notation": c.notation, "lv": c.lv, "en": c.en}
+
+
 def as_json(report: Report, fail_on: str = "violation") -> str:
     """One JSON document: verdict, counts and every result with its record, location and condition."""
     return "".join(json_chunks(report, fail_on))
 
 
 def json_chunks(report: Report, fail_on: str = "violation") -> Iterator[str]:
-    """:func:`as_json` piece by piece, one result per line, for writing a report of a million results as it is made."""
+    """:func:`as_json` piece by piece, one result per line, for writing a report of a million results as it is made.
+
+    Each line is exactly ``json.dumps(_result_json(result), ensure_ascii=False)``.
+    """
     head = {"conforms": report.conforms(fail_on), "fail_on": fail_on, "records": report.records,
             "counts": {s: report.count(s) for s in SEVERITIES}}
     yield "{\n" + "".join(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)},\n" for k, v in head.items())
     yield '  "results": ['
-    # One line per result, with the C encoder (an indented dump is written in Python, ten times slower).
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    for i, r in enumerate(report.results):
-        yield ("\n    " if i == 0 else ",\n    ") + encode(_result_json(r))
+    lines = _result_lines(report.results)
+    while block := list(islice(lines, _BLOCK)):
+        yield "".join(block)
     yield ("\n  ]\n}\n" if report.results else "]\n}\n")
+
+
+_BLOCK = 2000
+"""Results per piece of :func:`json_chunks`: one write per result costs more than encoding it."""
+
+
+def _result_lines(results: list[Result]) -> Iterator[str]:
+    # What results share (a record's identifier, title and location; a shape's severity, condition and
+    # message) is encoded once, with the C encoder, and each line joined from the pieces as the encoder
+    # joins them (", " and ": "). Four times fewer encodings at a million results.
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+
+    def text(value: str | None) -> str:
+        # What ``encode`` gives for a string or None, without its dispatch.
+        return "null" if value is None else encode_basestring(value)
+
+    # By identity, each object kept with its text so that its id is not reused while cached.
+    shapes: dict[tuple, tuple[Result, str]] = {}
+    messages: dict[int, tuple[dict[str, str], str]] = {}
+    record_part = ""
+    previous: Result | None = None
+    for i, r in enumerate(results):
+        if (previous is None or r.record != previous.record or r.identifier != previous.identifier
+                or r.kind != previous.kind or r.title is not previous.title or r.where is not previous.where):
+            record_part = encode({"record": r.record, "identifier": r.identifier, "kind": r.kind, "title": r.title,
+                                  "location": _location_json(r)})[1:-1]
+        previous = r
+        key = (r.severity, id(r.condition), id(r.sub_criterion), r.shape)
+        shape = shapes.get(key)
+        if shape is None or shape[0].condition is not r.condition or shape[0].sub_criterion is not r.sub_criterion:
+            shape = shapes[key] = (r, encode({"severity": r.severity, "condition": _condition_json(r.condition),
+                                              "sub_criterion": _condition_json(r.sub_criterion), "shape": r.shape})[1:-1])
+        message = messages.get(id(r.message))
+        if message is None or message[0] is not r.message:
+            message = messages[id(r.message)] = (r.message, encode({"message": r.message})[1:-1])
+        sep = ",\n    " if i else "\n    "
+        yield (f'{sep}{{{record_part}, {shape[1]}, "focus": {text(r.focus)}, "path": {text(r.path)}, '
+               f'"value": {text(r.value)}, {message[1]}}}')
 
 
 def junit(report: Report, lang: str = "lv", fail_on: str = "violation") -> str:

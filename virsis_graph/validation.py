@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
@@ -40,9 +40,10 @@ class Condition:
     lv: str
     en: str
 
-    @property
+    @cached_property
     def number(self) -> int:
         """The number of the top condition (1–10), or 0 when unknown."""
+        # Cached: reports sort millions of results by it.
         head = self.notation.split(".", 1)[0]
         return int(head) if head.isdigit() else 0
 
@@ -336,7 +337,10 @@ def tie(findings: list[Finding], index: RecordIndex, shapes: Graph, graph: Graph
     # Also by object identity: an engine's results share their shape node, and hashing rdflib terms is slow.
     seen: dict[int, tuple[object, tuple[str, Condition, Condition, dict[str, str]]]] = {}
     short: dict[str, str] = {}
-    results = []
+    by_record: dict[str, list[Result]] = {}
+    # Per focus node, its record and what the results say of it: a node has several results.
+    record_of: dict[str, tuple[str, str, dict[str, str], str, Location | None, list[Result]]] = {}
+    where = locations or {}
     for f in findings:
         known = seen.get(id(f.shape))
         if known is not None and known[0] is f.shape:
@@ -348,32 +352,61 @@ def tie(findings: list[Finding], index: RecordIndex, shapes: Graph, graph: Graph
                 about[f.shape] = (_shape_id(shapes, f.shape), condition, sub, own)
             seen[id(f.shape)] = (f.shape, about[f.shape])
             shape_id, condition, sub, own = about[f.shape]
-        owner = f.focus if f.focus in kinds else owners.get(f.focus, f.focus)
+        record = record_of.get(f.focus)
+        if record is None:
+            owner = f.focus if f.focus in kinds else owners.get(f.focus, f.focus)
+            identifier, title = labels.get(owner, (None, {}))
+            if not identifier:
+                identifier = short.get(owner)
+                if identifier is None:
+                    identifier = short[owner] = owner.rsplit("/", 1)[-1]
+            same_record = by_record.get(owner)
+            if same_record is None:
+                same_record = by_record[owner] = []
+            record = record_of[f.focus] = (owner, identifier, title, kinds.get(owner, ""), where.get(owner), same_record)
+        owner, identifier, title, kind, place, same_record = record
         messages = f.messages
         if not messages or set(messages) == {"en"}:
             messages = own or messages
-        identifier, title = labels.get(owner, (None, {}))
-        if not identifier:
-            identifier = short.get(owner)
-            if identifier is None:
-                identifier = short[owner] = owner.rsplit("/", 1)[-1]
-        results.append(Result(
+        same_record.append(Result(
             severity=f.severity,
             shape=shape_id,
             focus=f.focus,
             record=owner,
             identifier=identifier,
-            kind=kinds.get(owner, ""),
+            kind=kind,
             path=f.path,
             value=f.value,
             message=messages,
             condition=condition,
             sub_criterion=sub,
             title=title,
-            where=(locations or {}).get(owner),
+            where=place,
         ))
-    results.sort(key=lambda r: (r.where.file if r.where else "", r.where.line or 0 if r.where else 0, r.record, r.condition.number, SEVERITIES.index(r.severity), r.shape))
-    return Report(results, len(kinds), graph)
+    return Report(_in_report_order(by_record, where), len(kinds), graph)
+
+
+_RANK = {severity: i for i, severity in enumerate(SEVERITIES)}
+
+
+def _in_report_order(by_record: dict[str, list[Result]], locations: dict[str, Location]) -> list[Result]:
+    """Every result, by file, line and record, then by condition, severity and shape.
+
+    Sorting the records, then each record's few results, gives the order of one
+    sort of all results by the whole key (records are distinct), in a fraction
+    of its time at a million results.
+    """
+    def place(record: str) -> tuple[str, int, str]:
+        where = locations.get(record)
+        return (where.file, where.line or 0, record) if where else ("", 0, record)
+
+    results: list[Result] = []
+    for record in sorted(by_record, key=place):
+        found = by_record[record]
+        if len(found) > 1:
+            found.sort(key=lambda r: (r.condition.number, _RANK[r.severity], r.shape))
+        results += found
+    return results
 
 
 def model_graph() -> Graph:

@@ -12,6 +12,7 @@ Only for a store on disk: an in-memory store lives in one process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Iterator
@@ -54,6 +55,9 @@ def workers_for(path: Path | None, typed_nodes: int, workers: int | None) -> int
 def _open(path: str) -> None:
     global _STORE
     _STORE = ox.Store.read_only(path)
+    # A worker only turns answers into tuples, which make no reference cycles: the collector
+    # would walk them again and again (see importing.collector_paused).
+    gc.disable()
 
 
 def _run(text: str) -> tuple[list[str], list[tuple]]:
