@@ -364,3 +364,29 @@ def test_class_paths_are_spelled_out_in_the_group_that_holds_them():
         "SELECT $this WHERE { FILTER(?_c1 IN (<http://ex.org/A>, <http://ex.org/A1>)) $this a ?_c1 ; ex:p ?o . "
         "OPTIONAL { FILTER(?_c2 IN (<http://ex.org/B>)) ?o a ?_c2 } ?o a/my:subClassOf* ex:A }"
     )
+
+
+def test_patterns_that_must_not_occur_are_joined_with_the_rows_once():
+    """``All.failing`` joins the rows with the UNION of its forbidden patterns: the same rows fail, and the rows are written once for them."""
+    import pyoxigraph as ox
+
+    from virsis_graph.shacl.conditions import All, Exists
+
+    store = ox.Store()
+    store.load(b"""@prefix ex: <http://ex.org/> .
+        ex:a a ex:T ; ex:p 1, 2 .     # two values: too many
+        ex:b a ex:T ; ex:p "x" .      # not an integer
+        ex:c a ex:T .                 # no value at all
+        ex:d a ex:T ; ex:p 3 .        # fine
+        ex:e ex:p 1, "y" .            # not a row (no type)
+    """, format=ox.RdfFormat.TURTLE)
+    two = "?this <http://ex.org/p> ?v1 . ?this <http://ex.org/p> ?v2 . FILTER(!sameTerm(?v1, ?v2))"
+    not_integer = "?this <http://ex.org/p> ?v3 . FILTER(!COALESCE(datatype(?v3) = <http://www.w3.org/2001/XMLSchema#integer>, false))"
+    some = "?this <http://ex.org/p> ?v4 ."
+    rows = "?this a <http://ex.org/T> ."
+    condition = All((Exists(two, two, negated=True), Exists(some, some), Exists(not_integer, not_integer, negated=True)))
+    pattern = condition.failing(rows)
+    failing = {s["this"].value.rsplit("/", 1)[-1] for s in store.query(f"SELECT DISTINCT ?this WHERE {{ {pattern} }}")}
+    assert failing == {"a", "b", "c"}
+    # Once for the two forbidden patterns, once for the MINUS of the required one.
+    assert pattern.count(rows) == 2

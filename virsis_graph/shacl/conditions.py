@@ -98,7 +98,17 @@ class All(Condition):
     def failing(self, rows: str) -> str:
         plain, other = _split(self.parts)
         branches = [Expr("(" + " && ".join(p.text for p in plain) + ")").failing(rows)] if plain else []
-        branches += [p.failing(rows) for p in other]
+        # Patterns that must not occur are each joined with the rows: one join with their UNION is the
+        # same (a join distributes over a union) and computes the rows once, not once per pattern.
+        forbidden = [p.set_pattern for p in other if _forbids(p)]
+        placed = False
+        for p in other:
+            if not _forbids(p):
+                branches.append(p.failing(rows))
+            elif not placed:
+                placed = True
+                branches.append(f"{{ {rows} }} {forbidden[0]}" if len(forbidden) == 1
+                                else f"{{ {rows} }} {{ " + " UNION ".join(f"{{ {f} }}" for f in forbidden) + " }")
         if not branches:
             return f"{{ {rows} }} FILTER(false)"
         return " UNION ".join(f"{{ {b} }}" for b in branches)
@@ -146,6 +156,11 @@ class Not(Condition):
 
     def holding(self, rows: str) -> str:
         return self.part.failing(rows)
+
+
+def _forbids(part: Condition) -> bool:
+    """A pattern that must not occur, which can run on its own over the whole store."""
+    return isinstance(part, Exists) and part.negated and part.set_pattern is not None
 
 
 def _split(parts: tuple[Condition, ...]) -> tuple[list[Expr], list[Condition]]:
