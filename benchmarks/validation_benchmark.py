@@ -7,9 +7,10 @@ in-memory embedded store, prints side by side in one run:
 
 (a) `virsis validate --store` with the default engine (``--engine auto``: the
     shapes compiled into SPARQL queries over the store, results tied to
-    records), wall time, and the parts of it spent in the engine's queries
-    (timed in a run of their own) and in reading where records came from; the
-    rest is filing results under records; then writing the report as JSON;
+    records), wall time, and its steps (``Report.timings``: reading where
+    records came from, the checks, filing results under records); then
+    writing the report in each format but ttl (text, json, junit, sarif),
+    with its size;
 (b) plain ``pyshacl.validate`` on an rdflib Graph parsed from the same triples,
     with the same shapes — the baseline (only up to ``--pyshacl-max`` services:
     it takes minutes at 10 000; "skipped" above);
@@ -49,11 +50,11 @@ from generate_register import main as generate, register_options  # noqa: E402
 from query_benchmark import percentile  # noqa: E402
 
 from virsis_graph.importing import import_files  # noqa: E402
-from virsis_graph.shacl import validate as compiled  # noqa: E402
+from virsis_graph.shacl.engine import plan, shapes_of  # noqa: E402
 from virsis_graph.shacl.compare import report_results  # noqa: E402
 from virsis_graph.store import EmbeddedStore  # noqa: E402
-from virsis_graph.reports import json_chunks  # noqa: E402
-from virsis_graph.validation import _store_locations, all_shapes, model_graph, validate_records, validate_store  # noqa: E402
+from virsis_graph.reports import chunks  # noqa: E402
+from virsis_graph.validation import all_shapes, model_graph, validate_records, validate_store  # noqa: E402
 
 
 def percentiles(timings: list[float]) -> str:
@@ -78,20 +79,17 @@ def main(argv: list[str] | None = None) -> int:
     shapes = all_shapes()
 
     print("(a) virsis validate (whole store, compiled engine) ...", flush=True)
-    started = time.perf_counter()
-    engine = compiled(store, shapes)
-    engine_time = time.perf_counter() - started
+    checks, fallback, compiled = plan(shapes_of(shapes), store)
     started = time.perf_counter()
     report = validate_store(store, engine="auto")
     ours = time.perf_counter() - started
-    started = time.perf_counter()
-    _store_locations(store)
-    locating = time.perf_counter() - started
-    started = time.perf_counter()
-    with tempfile.TemporaryFile("w", encoding="utf-8") as out:
-        out.writelines(json_chunks(report))
-        written = out.tell()
-    writing = time.perf_counter() - started
+    writing = {}
+    for fmt in ("text", "json", "junit", "sarif"):
+        started = time.perf_counter()
+        with tempfile.TemporaryFile("w", encoding="utf-8") as out:
+            out.writelines(chunks(report, fmt))  # as `virsis validate --format FMT -o FILE` writes it
+            size = out.tell()
+        writing[fmt] = (time.perf_counter() - started, size)
     ours_set = report_results(report.graph)
 
     on_disk = None
@@ -140,16 +138,16 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"{'':34} {'(a) virsis validate':>20} {'(b) plain pyshacl':>20}")
     print(f"{'whole register, s':34} {ours:>20.2f} {f'{baseline:.2f}' if baseline is not None else 'skipped':>20}")
-    print(f"{'  of which the compiled queries, s':34} {engine_time:>20.2f}")
-    print(f"{'  of which record locations, s':34} {locating:>20.2f}")
-    print(f"{'  the rest: filing results, s':34} {ours - engine_time - locating:>20.2f}")
-    print(f"{'JSON report (--format json), s':34} {writing:>20.2f}   {written / 1e6:,.0f} MB")
+    for step, label in (("locations", "record locations"), ("checks", "checks (compiled queries)"), ("filing", "filing results")):
+        print(f"{f'  {label}, s':34} {report.timings[step]:>20.2f}")
+    for fmt, (seconds, size) in writing.items():
+        print(f"{f'report written as {fmt}, s':34} {seconds:>20.2f}   {size / 1e6:,.0f} MB")
     print(f"{'results':34} {len(report.results):>20,} {f'{sum(baseline_set.values()):,}' if baseline_set is not None else 'skipped':>20}")
     if baseline is not None:
         print(f"(c) same results: {'yes' if ours_set == baseline_set else 'NO'}; (b)/(a): {baseline / ours:.0f}x")
     else:
         print(f"(c) same results: not compared (pyshacl skipped above {args.pyshacl_max:,} services)")
-    print(f"    shapes compiled: {len(engine.compiled)}, left to pyshacl: {len(engine.fallback)}, queries: {engine.queries}")
+    print(f"    shapes compiled: {len(compiled)}, left to pyshacl: {len(fallback)}, queries: {len(checks)}")
     print(f"(d) one record: compiled {percentiles(fast_timings)}; pyshacl neighbourhood {percentiles(pyshacl_timings)}")
     print(f"(e) peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     if on_disk is not None:

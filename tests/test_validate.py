@@ -298,3 +298,26 @@ def test_results_are_ordered_by_record_then_as_one_sort_of_every_result_would_or
     expected = sorted(results, key=lambda r: (r.where.file if r.where else "", r.where.line or 0 if r.where else 0,
                                               r.record, r.condition.number, validation.SEVERITIES.index(r.severity), r.shape))
     assert validation._in_report_order(by_record, where) == expected
+
+
+@given(_results())
+@settings(max_examples=100, deadline=None)
+def test_a_sarif_report_has_one_result_per_result_under_its_shape_s_rule(results):
+    """SARIF is written result by result; each must name its shape's rule (by id and index), level, message and places."""
+    document = json.loads(reports.sarif(validation.Report(results, 1, Graph()), "lv"))
+    sarif_pydantic.Sarif.model_validate(document)
+    run = document["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert sorted(rule["id"] for rule in rules) == sorted({r.shape for r in results})  # ex:A etc. are their own local names
+    assert len(run["results"]) == len(results)
+    for r, written in zip(results, run["results"]):
+        assert written["ruleId"] == r.shape and rules[written["ruleIndex"]]["id"] == r.shape
+        assert written["level"] == {"violation": "error", "warning": "warning", "info": "note"}[r.severity]
+        assert written["message"]["text"] == f"{r.identifier}: {r.text('lv')}"
+        location = written["locations"][0]
+        assert location["logicalLocations"] == [{"name": r.identifier, "fullyQualifiedName": r.record, "kind": "object"}]
+        if r.where is None:
+            assert "physicalLocation" not in location
+        else:
+            assert location["physicalLocation"]["artifactLocation"] == {"uri": r.where.file}
+            assert location["physicalLocation"].get("region") == ({"startLine": r.where.line} if r.where.line else None)

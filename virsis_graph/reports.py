@@ -89,20 +89,23 @@ def json_chunks(report: Report, fail_on: str = "violation") -> Iterator[str]:
             "counts": {s: report.count(s) for s in SEVERITIES}}
     yield "{\n" + "".join(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)},\n" for k, v in head.items())
     yield '  "results": ['
-    lines = _result_lines(report.results)
-    while block := list(islice(lines, _BLOCK)):
-        yield "".join(block)
+    yield from _blocks(_result_lines(report.results))
     yield ("\n  ]\n}\n" if report.results else "]\n}\n")
 
 
 _BLOCK = 2000
-"""Results per piece of :func:`json_chunks`: one write per result costs more than encoding it."""
+"""Results per piece of a report written in pieces: one write per result costs more than encoding it."""
+
+
+def _blocks(lines: Iterator[str]) -> Iterator[str]:
+    while block := list(islice(lines, _BLOCK)):
+        yield "".join(block)
 
 
 def _result_lines(results: list[Result]) -> Iterator[str]:
     # What results share (a record's identifier, title and location; a shape's severity, condition and
     # message) is encoded once, with the C encoder, and each line joined from the pieces as the encoder
-    # joins them (", " and ": "). Four times fewer encodings at a million results.
+    # joins them (", " and ": "). 1.2 M results: 11 s → 6 s, of which 4 s is writing the 1.1 GB.
     encode = json.JSONEncoder(ensure_ascii=False).encode
 
     def text(value: str | None) -> str:
@@ -178,9 +181,17 @@ _LEVEL = {"violation": "error", "warning": "warning", "info": "note"}
 
 def sarif(report: Report, lang: str = "lv") -> str:
     """SARIF 2.1.0: one rule per shape, one result per finding, located by file and line."""
+    return "".join(sarif_chunks(report, lang))
+
+
+def sarif_chunks(report: Report, lang: str = "lv") -> Iterator[str]:
+    """:func:`sarif` piece by piece, one result per line (with the C encoder: an indented dump of a million results is written in Python, ten times slower)."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
     rules: dict[str, dict] = {}
-    results = []
+    rule_of: dict[str, tuple[str, int]] = {}  # shape → its rule's id and index
     for r in report.results:
+        if r.shape in rule_of:
+            continue
         rule_id = _local(r.shape)
         if rule_id not in rules:
             rules[rule_id] = {
@@ -190,34 +201,39 @@ def sarif(report: Report, lang: str = "lv") -> str:
                 "helpUri": r.shape,
                 "properties": {"condition": f"{r.condition.notation} {r.condition.en}".strip(), "subCriterion": f"{r.sub_criterion.notation} {r.sub_criterion.en}".strip()},
             }
-        location: dict = {"logicalLocations": [{"name": r.identifier, "fullyQualifiedName": r.record, "kind": "object"}]}
-        if r.where:
-            physical: dict = {"artifactLocation": {"uri": r.where.file}}
-            if r.where.line:
-                physical["region"] = {"startLine": r.where.line}
-            location["physicalLocation"] = physical
-        results.append({
-            "ruleId": rule_id,
-            "ruleIndex": list(rules).index(rule_id),
-            "level": _LEVEL[r.severity],
-            "message": {"text": f"{r.identifier}: {r.text(lang)}"},
-            "locations": [location],
-        })
-    document = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "virsis", "version": __version__, "informationUri": "https://w3id.org/virsis/ontology", "rules": list(rules.values())}},
-            "results": results,
-        }],
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        rule_of[r.shape] = (rule_id, list(rules).index(rule_id))
+    tool = {"driver": {"name": "virsis", "version": __version__, "informationUri": "https://w3id.org/virsis/ontology", "rules": list(rules.values())}}
+    yield ('{\n  "$schema": "https://json.schemastore.org/sarif-2.1.0.json",\n  "version": "2.1.0",\n  "runs": [{\n'
+           f'    "tool": {encode(tool)},\n    "results": [')
+
+    def lines() -> Iterator[str]:
+        for i, r in enumerate(report.results):
+            rule_id, index = rule_of[r.shape]
+            location: dict = {"logicalLocations": [{"name": r.identifier, "fullyQualifiedName": r.record, "kind": "object"}]}
+            if r.where:
+                physical: dict = {"artifactLocation": {"uri": r.where.file}}
+                if r.where.line:
+                    physical["region"] = {"startLine": r.where.line}
+                location["physicalLocation"] = physical
+            result = {
+                "ruleId": rule_id,
+                "ruleIndex": index,
+                "level": _LEVEL[r.severity],
+                "message": {"text": f"{r.identifier}: {r.text(lang)}"},
+                "locations": [location],
+            }
+            yield (",\n      " if i else "\n      ") + encode(result)
+
+    yield from _blocks(lines())
+    yield ("\n    ]\n  }]\n}\n" if report.results else "]\n  }]\n}\n")
 
 
 def chunks(report: Report, fmt: str, lang: str = "lv", fail_on: str = "violation") -> Iterable[str]:
-    """:func:`render` in pieces that can be written as they come (JSON is made result by result)."""
+    """:func:`render` in pieces that can be written as they come (JSON and SARIF are made result by result)."""
     if fmt == "json":
         return json_chunks(report, fail_on)
+    if fmt == "sarif":
+        return sarif_chunks(report, lang)
     return [render(report, fmt, lang, fail_on)]
 
 

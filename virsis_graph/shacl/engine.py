@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
+from ..importing import collector_paused
 from ..store import EmbeddedStore, RegisterError, Store
 from . import parallel
 from .compiler import Check, Compiler, Unsupported
@@ -225,31 +226,33 @@ def validate(store: Store, shapes_graph: Graph, focus: Iterable[ox.NamedNode] | 
         )
     rows: list[Row] = []
     queries = 0
-    if focus_nodes is None:
-        # Set at a time where the engine is known to get joins and MINUS right and fast.
-        sets = isinstance(store, EmbeddedStore)
-        texts = [check.query(None, sets) for check in checks]
-        path = store.path if isinstance(store, EmbeddedStore) else None
-        if path is not None and workers is None:
-            workers = parallel.workers_for(path, _typed_nodes(store), None)
-        if path is not None and workers is not None and workers > 1 and texts:
-            store.flush()  # the workers open the store read-only and see what is on disk
-            answers = parallel.run_queries(path, texts, workers)
+    # Millions of rows at national scale: the collector would walk them again and again (importing.collector_paused).
+    with collector_paused():
+        if focus_nodes is None:
+            # Set at a time where the engine is known to get joins and MINUS right and fast.
+            sets = isinstance(store, EmbeddedStore)
+            texts = [check.query(None, sets) for check in checks]
+            path = store.path if isinstance(store, EmbeddedStore) else None
+            if path is not None and workers is None:
+                workers = parallel.workers_for(path, _typed_nodes(store), None)
+            if path is not None and workers is not None and workers > 1 and texts:
+                store.flush()  # the workers open the store read-only and see what is on disk
+                answers = parallel.run_queries(path, texts, workers)
+            else:
+                answers = (store.query(text) for text in texts)
+            for check, solutions in zip(checks, answers):
+                rows += check_rows(check, solutions)
+            queries = len(checks)
         else:
-            answers = (store.query(text) for text in texts)
-        for check, solutions in zip(checks, answers):
-            rows += check_rows(check, solutions)
-        queries = len(checks)
-    else:
-        # One focus node per query: with one value bound, engines look each pattern up
-        # instead of joining whole sets; checks whose targets cannot hold it are skipped.
-        described = _types_and_predicates(store, focus_nodes)
-        for check in checks:
-            for node in focus_nodes:
-                types, predicates = described.get(node.value, (set(), set()))
-                if check.targets is None or check.targets.may_target(types, predicates, node.value):
-                    queries += 1
-                    rows += check_rows(check, store.query(check.query([node])))
+            # One focus node per query: with one value bound, engines look each pattern up
+            # instead of joining whole sets; checks whose targets cannot hold it are skipped.
+            described = _types_and_predicates(store, focus_nodes)
+            for check in checks:
+                for node in focus_nodes:
+                    types, predicates = described.get(node.value, (set(), set()))
+                    if check.targets is None or check.targets.may_target(types, predicates, node.value):
+                        queries += 1
+                        rows += check_rows(check, store.query(check.query([node])))
     if needs_pyshacl:
         rows += pyshacl_rows(_pyshacl(store, shapes_graph, compiled), focus_nodes)
     return Outcome(rows, shapes_graph, allow_warnings, compiled, needs_pyshacl, queries)
