@@ -232,11 +232,13 @@ def test_pyshacl_messages_of_a_sparql_constraint_keep_their_languages():
     assert messages == {("lv", "Vērtība 7 nav atļauta"), ("en", "Value 7 is not allowed")}
 
 
-def test_a_json_report_without_results_is_valid_json():
+def test_json_and_sarif_reports_without_results_are_valid_json():
     report = validation.Report([], 4, Graph())
     document = json.loads(reports.as_json(report))
     assert document == {"conforms": True, "fail_on": "violation", "records": 4,
                         "counts": {"violation": 0, "warning": 0, "info": 0}, "results": []}
+    sarif = json.loads(reports.sarif(report))
+    assert sarif["runs"][0]["results"] == [] and sarif["runs"][0]["tool"]["driver"]["rules"] == []
 
 
 # Results drawn from small pools, so that they share conditions, messages, titles and places as a
