@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import gc
 import getpass
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -38,6 +36,7 @@ from .importers.rdf import read_rdf
 from .records import IDENTIFIER, KINDS, RDF_TYPE, Kind, Link, Problem, Record, Row, kind_named, kind_of_header, record_identifier, stored_literal
 from .codelists import normalise
 from .settings import base_iri
+from .collector import collector_paused
 from .store import GraphChange, RegisterError, Store, Writes, rdf_format
 
 ONTOLOGY_GRAPH = "https://w3id.org/virsis/graph/ontology"
@@ -905,26 +904,6 @@ def import_examples(store: Store) -> ImportResult:
     if result.errors:
         raise RegisterError("\n".join(result.errors))
     return result
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while making millions of small objects.
-
-    An import makes millions of small tuples (the triples), a validation of a
-    large register millions of results; every few thousand allocations the
-    collector would walk all that are alive again (7.7 s of a 100 000-service
-    validation). They make no reference cycles, so nothing is lost by
-    collecting once at the end.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _agent() -> str:

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
-from ..importing import collector_paused
+from ..collector import collector_paused
 from ..store import EmbeddedStore, RegisterError, Store
 from . import parallel
 from .compiler import Check, Compiler, Unsupported
@@ -226,7 +226,7 @@ def validate(store: Store, shapes_graph: Graph, focus: Iterable[ox.NamedNode] | 
         )
     rows: list[Row] = []
     queries = 0
-    # Millions of rows at national scale: the collector would walk them again and again (importing.collector_paused).
+    # Millions of rows at national scale: the collector would walk them again and again (collector.collector_paused).
     with collector_paused():
         if focus_nodes is None:
             # Set at a time where the engine is known to get joins and MINUS right and fast.

@@ -56,7 +56,7 @@ def _open(path: str) -> None:
     global _STORE
     _STORE = ox.Store.read_only(path)
     # A worker only turns answers into tuples, which make no reference cycles: the collector
-    # would walk them again and again (see importing.collector_paused).
+    # would walk them again and again (see collector.collector_paused).
     gc.disable()
 
 

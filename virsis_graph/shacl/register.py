@@ -16,7 +16,8 @@ from collections.abc import Iterable, Iterator
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from ..importing import collector_paused, record_classes
+from ..collector import collector_paused
+from ..importing import record_classes
 from ..store import EmbeddedStore, Store
 from ..validation import _SEVERITY, Finding, Location, Report, model_graph, tie
 from .engine import Outcome, Row, to_rdflib, validate
