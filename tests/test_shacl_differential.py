@@ -331,6 +331,23 @@ def test_labels_read_by_scanning_the_register_equal_labels_looked_up(example_sto
     assert looked_up[rid("service/s-01")] == ("s-01", {"lv": "Valsts apmaksātā grūtniecības aprūpe", "en": "State-funded pregnancy care"})
 
 
+def test_the_register_size_that_chooses_how_labels_are_read_is_counted_when_kinds_were_not_read(example_store):
+    """``StoreRecords.size`` is the register's records whether or not :meth:`kinds` ran first (``quality`` does not call it)."""
+    from virsis_graph.shacl import register
+
+    counted = register.StoreRecords(example_store).size
+    records = register.StoreRecords(example_store)
+    assert counted == len(records.kinds()) == records.size
+    # The same records as rdflib finds in the example files themselves.
+    from virsis_graph import resources
+    from virsis_graph.validation import GraphRecords
+
+    files = Graph()
+    for path in resources.example_files():
+        files.parse(path)
+    assert counted == len(GraphRecords(files).kinds()) > 0
+
+
 def test_the_scorecard_read_from_the_store_equals_the_one_from_pyshacl_s_report(example_store):
     """``quality.store_scorecards`` (compiled engine, a few queries) gives the cards pyshacl's report and rdflib give."""
     from virsis_graph.quality import scorecard, store_scorecards

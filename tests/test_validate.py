@@ -11,7 +11,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 import sarif_pydantic
 from rdflib import Graph
@@ -323,3 +323,56 @@ def test_a_sarif_report_has_one_result_per_result_under_its_shape_s_rule(results
         else:
             assert location["physicalLocation"]["artifactLocation"] == {"uri": r.where.file}
             assert location["physicalLocation"].get("region") == ({"startLine": r.where.line} if r.where.line else None)
+
+
+def _junit_by_elementtree(report: validation.Report, lang: str, fail_on: str) -> str:
+    """The JUnit report as the writer made it before it was streamed: a tree in ``xml.etree``, then serialised."""
+    failing = set(validation.SEVERITIES[: validation.SEVERITIES.index(fail_on) + 1])
+    word = {"lv": {"violation": "pārkāpums", "warning": "brīdinājums", "info": "informācija"}}[lang]
+    suites: dict[str, list] = {}
+    for _, by_condition in validation.group(report.results).items():
+        for condition, found in by_condition.items():
+            key = f"{condition.notation} {getattr(condition, lang) or condition.en}".strip()
+            suites.setdefault(key, []).append((found[0], found))
+    root = ET.Element("testsuites", name="virsis validate", tests="0", failures="0")
+    total = failures = 0
+    for name, cases in sorted(suites.items(), key=lambda kv: (len(kv[0].split(" ")[0]), kv[0])):
+        suite = ET.SubElement(root, "testsuite", name=name, tests=str(len(cases)))
+        suite_failures = 0
+        for first, found in cases:
+            case = ET.SubElement(suite, "testcase", classname=f"{first.kind or 'record'}.{first.identifier}", name=f"{first.identifier}: {name}")
+            if first.where:
+                case.set("file", first.where.file)
+                if first.where.line:
+                    case.set("line", str(first.where.line))
+            bad = [r for r in found if r.severity in failing]
+            body = "\n".join(f"{word[r.severity]}: {r.text(lang)} ({reports._local(r.shape)})" for r in found)
+            if bad:
+                ET.SubElement(case, "failure", message=bad[0].text(lang), type=bad[0].severity).text = body
+                suite_failures += 1
+            else:
+                ET.SubElement(case, "system-out").text = body
+        suite.set("failures", str(suite_failures))
+        total += len(cases)
+        failures += suite_failures
+    root.set("tests", str(total))
+    root.set("failures", str(failures))
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+@given(_results(), st.sampled_from(validation.SEVERITIES))
+@settings(max_examples=200, deadline=None)
+def test_a_junit_report_written_piece_by_piece_is_the_document_elementtree_writes(results, fail_on):
+    """The streamed JUnit writer must give, byte for byte, what building and serialising the tree gave."""
+    assume(not any("\x00" in r.identifier or "\x00" in r.text("lv") or (r.where and "\x00" in r.where.file)
+                   or any("\x00" in t for t in (r.condition.lv, r.condition.en)) for r in results))  # no XML can hold NUL
+    report = validation.Report(results, 1, Graph())
+    written = reports.junit(report, "lv", fail_on)
+    assert written == _junit_by_elementtree(report, "lv", fail_on)
+    root = ET.fromstring(written.encode("utf-8"))
+    assert int(root.get("tests")) == len({(r.record, r.condition) for r in results})
+
+
+def test_a_junit_report_without_results_is_an_empty_suite_list():
+    root = ET.fromstring(reports.junit(validation.Report([], 3, Graph())).encode("utf-8"))
+    assert (root.tag, root.get("tests"), root.get("failures"), list(root)) == ("testsuites", "0", "0", [])

@@ -265,7 +265,7 @@ def _store_services(store, services: set[str], languages: tuple[str, ...]) -> di
     """Per language, every service with its identifier, its title and its institution's identifier, as :func:`scorecard` reads them.
 
     Identifiers and titles as the validation report reads them (:meth:`StoreRecords.labels`,
-    one scan of the register for many services); a ``skos:prefLabel`` stands in for a
+    looked up, or read in one scan when the services are most of the register's records); a ``skos:prefLabel`` stands in for a
     missing title, as in :func:`_label`.
     """
     import pyoxigraph as ox

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from itertools import islice
 from json.encoder import encode_basestring
-from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape
 
 from . import __version__
 from .validation import SEVERITIES, Condition, Report, Result, group, shape_label
@@ -20,7 +21,9 @@ _WORD = {
 }
 
 
+@lru_cache(maxsize=4096)
 def _local(iri: str) -> str:
+    # Cached: a report names a few hundred shapes and paths, a million times over.
     return re.split(r"[#/]", iri)[-1]
 
 
@@ -145,37 +148,60 @@ def junit(report: Report, lang: str = "lv", fail_on: str = "violation") -> str:
     would otherwise flood the CI page); a case fails when it has a result at the
     ``fail_on`` severity or worse, and lists milder results in its output.
     """
+    return "".join(junit_chunks(report, lang, fail_on))
+
+
+# Escaped as ElementTree escapes text and attributes, so the document is the one it would write.
+_XML_ATTRIBUTE = {"\"": "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
+
+
+def _attributes(**values: str | None) -> str:
+    return "".join(f' {name}="{escape(value, _XML_ATTRIBUTE)}"' for name, value in values.items() if value is not None)
+
+
+def junit_chunks(report: Report, lang: str = "lv", fail_on: str = "violation") -> Iterator[str]:
+    """:func:`junit` piece by piece, as ``xml.etree.ElementTree`` would write it, without building the tree.
+
+    At a million results the tree and its serialisation took most of the time;
+    the totals are counted first, as the root element carries them.
+    """
     failing = set(SEVERITIES[: SEVERITIES.index(fail_on) + 1])
-    suites: dict[str, list[tuple[Result, list[Result]]]] = {}
+    suites: dict[str, list[tuple[Result, list[Result], bool]]] = {}
     for _, by_condition in group(report.results).items():
         for condition, results in by_condition.items():
             key = f"{condition.notation} {getattr(condition, lang) or condition.en}".strip()
-            suites.setdefault(key, []).append((results[0], results))
-    root = ET.Element("testsuites", name="virsis validate", tests="0", failures="0")
-    total = failures = 0
-    for name, cases in sorted(suites.items(), key=lambda kv: (len(kv[0].split(" ")[0]), kv[0])):
-        suite = ET.SubElement(root, "testsuite", name=name, tests=str(len(cases)))
-        suite_failures = 0
-        for first, results in cases:
-            case = ET.SubElement(suite, "testcase", classname=f"{first.kind or 'record'}.{first.identifier}", name=f"{first.identifier}: {name}")
-            if first.where:
-                case.set("file", first.where.file)
-                if first.where.line:
-                    case.set("line", str(first.where.line))
-            bad = [r for r in results if r.severity in failing]
-            body = "\n".join(f"{_WORD[lang][r.severity]}: {r.text(lang)} ({_local(r.shape)})" for r in results)
-            if bad:
-                failure = ET.SubElement(case, "failure", message=bad[0].text(lang), type=bad[0].severity)
-                failure.text = body
-                suite_failures += 1
+            suites.setdefault(key, []).append((results[0], results, any(r.severity in failing for r in results)))
+    ordered = sorted(suites.items(), key=lambda kv: (len(kv[0].split(" ")[0]), kv[0]))
+    tests = sum(len(cases) for _, cases in ordered)
+    failures = sum(failed for _, cases in ordered for *_, failed in cases)
+    yield "<?xml version='1.0' encoding='utf-8'?>\n"
+    root = _attributes(name="virsis validate", tests=str(tests), failures=str(failures))
+    if not ordered:
+        yield f"<testsuites{root} />\n"
+        return
+    yield f"<testsuites{root}>"
+    words = _WORD[lang]
+
+    def cases_of(name: str, cases: list[tuple[Result, list[Result], bool]]) -> Iterator[str]:
+        for first, results, failed in cases:
+            where = first.where
+            case = _attributes(classname=f"{first.kind or 'record'}.{first.identifier}", name=f"{first.identifier}: {name}",
+                               file=where.file if where else None,
+                               line=str(where.line) if where and where.line else None)
+            body = escape("\n".join(f"{words[r.severity]}: {r.text(lang)} ({_local(r.shape)})" for r in results))
+            if failed:
+                bad = next(r for r in results if r.severity in failing)
+                inner = f"<failure{_attributes(message=bad.text(lang), type=bad.severity)}>{body}</failure>"
             else:
-                ET.SubElement(case, "system-out").text = body
-        suite.set("failures", str(suite_failures))
-        total += len(cases)
-        failures += suite_failures
-    root.set("tests", str(total))
-    root.set("failures", str(failures))
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+                inner = f"<system-out>{body}</system-out>"
+            yield f"<testcase{case}>{inner}</testcase>"
+
+    for name, cases in ordered:
+        suite_failures = sum(failed for *_, failed in cases)
+        yield f"<testsuite{_attributes(name=name, tests=str(len(cases)), failures=str(suite_failures))}>"
+        yield from _blocks(cases_of(name, cases))
+        yield "</testsuite>"
+    yield "</testsuites>\n"
 
 
 _LEVEL = {"violation": "error", "warning": "warning", "info": "note"}
@@ -230,11 +256,13 @@ def sarif_chunks(report: Report, lang: str = "lv") -> Iterator[str]:
 
 
 def chunks(report: Report, fmt: str, lang: str = "lv", fail_on: str = "violation") -> Iterable[str]:
-    """:func:`render` in pieces that can be written as they come (JSON and SARIF are made result by result)."""
+    """:func:`render` in pieces that can be written as they come (JSON, SARIF and JUnit are made result by result)."""
     if fmt == "json":
         return json_chunks(report, fail_on)
     if fmt == "sarif":
         return sarif_chunks(report, lang)
+    if fmt == "junit":
+        return junit_chunks(report, lang, fail_on)
     return [render(report, fmt, lang, fail_on)]
 
 

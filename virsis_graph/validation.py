@@ -369,7 +369,7 @@ def tie(findings: list[Finding], index: RecordIndex, shapes: Graph, graph: Graph
             record = record_of[f.focus] = (owner, identifier, title, kinds.get(owner, ""), where.get(owner), same_record)
         owner, identifier, title, kind, place, same_record = record
         messages = f.messages
-        if not messages or set(messages) == {"en"}:
+        if not messages or (len(messages) == 1 and "en" in messages):
             messages = own or messages
         same_record.append(Result(
             severity=f.severity,

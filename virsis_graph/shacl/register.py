@@ -142,8 +142,7 @@ class StoreRecords:
         self.store = store
         self.scope = scope
         self.classes = record_classes()
-        self.size = 0
-        """The register's records, once :meth:`kinds` has read them all (no ``scope``)."""
+        self._size: int | None = None
 
     def _kinds_of(self, nodes: Iterable[str]) -> dict[str, str]:
         found = {}
@@ -157,8 +156,16 @@ class StoreRecords:
             return self._kinds_of(self.scope)
         rows = self.store.query(f"SELECT ?s ?c WHERE {{ VALUES ?c {{ {_values(self.classes)} }} ?s a ?c }}")
         found = {r["s"].value: self.classes[r["c"].value] for r in rows}
-        self.size = len(found)
+        self._size = len(found)
         return found
+
+    @property
+    def size(self) -> int:
+        """The register's records (all of them, whatever the ``scope``): known from :meth:`kinds`, else counted once."""
+        if self._size is None:
+            rows = self.store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {_values(self.classes)} }} ?s a ?c }}")
+            self._size = int(next(iter(rows))["n"].value)
+        return self._size
 
     def owners(self, nodes: set[str], kinds: dict[str, str]) -> dict[str, str]:
         """Walks up the links level by level from every node at once, as ``_owner_records`` does for one."""
