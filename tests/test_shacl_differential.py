@@ -13,10 +13,9 @@ same triples (``validate_store(engine="pyshacl")``, i.e.
 equal: the standard report (focus, path, value, source shape, constraint
 component, severity, messages) and the results tied to records.
 
-Service templates and groups are left out of the generated registers: a
-template is shared by many services, and which of them a result about the
-template is filed under is arbitrary in pyshacl's reading (rdflib's iteration
-order), so the two could differ in that field without either being wrong.
+Services share templates and groups (``t-1``, ``g-1`` ...): a result about a
+shared part is filed under one of the records sharing it, the same one for
+both engines (:func:`virsis_graph.validation.owning_records`).
 """
 
 from __future__ import annotations
@@ -38,10 +37,8 @@ from virsis_graph.shacl.compare import report_results
 from virsis_graph.store import EmbeddedStore
 from virsis_graph.validation import Report, validate_store
 
-# The import templates' columns (records.KINDS is where they are defined), without
-# service groups and templates: a shared part's results are filed under one of the
-# records that share it, as pyshacl's are, but which one is arbitrary.
-HEADERS = {kind.name: [c.name for c in kind.columns if c.name not in ("group", "template")] for kind in KINDS}
+# The import templates' columns (records.KINDS is where they are defined).
+HEADERS = {kind.name: [c.name for c in kind.columns] for kind in KINDS}
 
 
 def maybe(value: str) -> st.SearchStrategy[str]:
@@ -129,6 +126,9 @@ def registers(draw: st.DrawFn) -> dict[str, list[dict[str, str]]]:
             "processing_time": draw(maybe("P10D")),
             "legal_basis": draw(maybe("Likums par pakalpojumiem")),
             "homepage": draw(maybe(f"https://pakalpojums{i}.example.lv/")),
+            # Shared by several services (a template names no title or form: results about it).
+            "group": draw(st.sampled_from(["", "g-1", "g-2"])),
+            "template": draw(st.sampled_from(["", "t-1", "t-2"])),
         })
     for _ in range(draw(st.integers(0, 2))):
         rows["roles"].append({
@@ -218,6 +218,33 @@ def test_a_service_of_an_undescribed_institution_using_another_s_register(tmp_pa
     assert not import_files(store, write(tmp_path, _another_institution_s_register())).errors
     report = assert_same_reports(store)
     assert [(r.focus, r.value) for r in report.results if r.shape.endswith("#DataExchangeShape")] == [(rid("service/s-1"), rid("resource/r-1"))]
+
+
+def test_a_template_two_services_share_is_filed_under_one_of_them_by_every_engine_whole_or_record_by_record(tmp_path):
+    """The importer gives a template only an identifier, so its results (no title, no form) belong to one service.
+
+    s-1 and s-2 both follow t-1: whichever engine validates, the whole register
+    or one record, t-1's results are filed under s-1 (the least IRI). Before,
+    pyshacl's one-record validation saw only the record it was given linking to
+    t-1, so it filed them under s-2 as well, and the compiled engine did not.
+    """
+    from virsis_graph.validation import validate_records
+
+    register = _another_institution_s_register()
+    first = register["services"][0]
+    register["services"] = [{**first, "template": "t-1"}, {**first, "identifier": "s-2", "title_lv": "Pakalpojums 1", "template": "t-1"}]
+    store = EmbeddedStore()
+    assert not import_files(store, write(tmp_path, register)).errors
+    template = rid("service-template/t-1")
+
+    def about_template(report: Report) -> set[tuple]:
+        return {(r.record, r.shape, r.path, r.severity) for r in report.results if r.focus == template}
+
+    whole = about_template(assert_same_reports(store))
+    assert whole and {record for record, *_ in whole} == {rid("service/s-1")}
+    for engine in ("pyshacl", "fast"):
+        assert about_template(validate_records(store, [rid("service/s-1")], engine=engine)) == whole, engine
+        assert about_template(validate_records(store, [rid("service/s-2")], engine=engine)) == set(), engine
 
 
 def test_a_sparql_constraint_on_a_remote_engine_finds_what_the_embedded_store_finds(tmp_path, endpoint):

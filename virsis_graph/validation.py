@@ -180,22 +180,6 @@ def shapes_for(conditions: Iterable[int] = ()) -> Graph:
 # ---------------------------------------------------------------------------
 
 
-def _owner_records(data: Graph, focus: URIRef, records: dict[URIRef, str]) -> URIRef:
-    """The record a result belongs to: the focus itself, or a record that links to it."""
-    if focus in records:
-        return focus
-    seen, frontier = {focus}, [focus]
-    while frontier:
-        node = frontier.pop()
-        for subject in data.subjects(None, node):
-            if subject in records:
-                return subject
-            if isinstance(subject, URIRef) and subject not in seen:
-                seen.add(subject)
-                frontier.append(subject)
-    return focus
-
-
 def _checked_condition(shapes: Graph, shape: URIRef) -> URIRef | None:
     """The condition a shape checks, or that of the node shape it is a property of."""
     concept = shapes.value(shape, VIRSIS.checksCondition)
@@ -306,6 +290,44 @@ class RecordIndex(Protocol):
         """Record IRI → (``dct:identifier``, ``dct:title`` by language)."""
 
 
+def owning_records(nodes: Iterable[str], parents: Callable[[list[str]], dict[str, Iterable[str]]],
+                   kinds: dict[str, str]) -> dict[str, str]:
+    """For nodes that are not records (a cost, a channel, a shared template): the record each belongs to.
+
+    The nearest record linking to the node, directly or through other nodes:
+    the links are walked up level by level (breadth first), and of the records
+    that link to the first node reached with any, the least IRI. So a part
+    shared by several records is filed under one of them, the same one for
+    every engine and however much of the register is at hand.
+    ``parents(nodes)`` gives, per node, the IRIs of the subjects that link to
+    it; it is asked once per level for all nodes at once, and may add to
+    ``kinds`` the records among what it returns. Nodes without an owner are
+    left out.
+    """
+    owner: dict[str, str] = {}
+    pending = {n: {n} for n in nodes}  # node reached → the nodes it was reached from
+    visited = {n: {n} for n in pending}
+    while pending:
+        found = parents(list(pending))
+        reached: dict[str, set[str]] = defaultdict(set)
+        for node, origins in pending.items():
+            subjects = sorted(set(found.get(node, ())))
+            records = [s for s in subjects if s in kinds]
+            for origin in origins:
+                if origin in owner:
+                    continue
+                if records:
+                    owner[origin] = records[0]
+                    continue
+                for s in subjects:
+                    if s not in visited[origin]:
+                        visited[origin].add(s)
+                        reached[s].add(origin)
+        pending = {n: {o for o in origins if o not in owner} for n, origins in reached.items()}
+        pending = {n: origins for n, origins in pending.items() if origins}
+    return owner
+
+
 class GraphRecords:
     """:class:`RecordIndex` over an rdflib graph of the data."""
 
@@ -317,8 +339,10 @@ class GraphRecords:
         return {str(s): classes[str(o)] for s, o in self.data.subject_objects(RDF.type) if str(o) in classes}
 
     def owners(self, nodes: set[str], kinds: dict[str, str]) -> dict[str, str]:
-        records = {URIRef(r): k for r, k in kinds.items()}
-        return {n: str(_owner_records(self.data, URIRef(n), records)) for n in nodes}
+        def parents(batch: list[str]) -> dict[str, Iterable[str]]:
+            return {n: [str(s) for s in self.data.subjects(None, URIRef(n)) if isinstance(s, URIRef)] for n in batch}
+
+        return owning_records(nodes, parents, kinds)
 
     def labels(self, records: set[str]) -> dict[str, tuple[str | None, dict[str, str]]]:
         out = {}
@@ -619,11 +643,19 @@ def _validate_focus(store: Store, triples: list[ox.Triple], focus: list[URIRef],
         return Report([], 0, Graph())
     subjects = {t.subject for t in triples}
     linked = {t.object for t in triples if isinstance(t.object, ox.NamedNode) and t.object not in subjects}
+    from .shacl.register import StoreRecords
+
     data = to_rdflib([*triples, *store.describe(linked)]) + model()
     # Every node is validated and the report cut to the focus records afterwards. Not
     # pyshacl's focus_nodes option: pyshacl 0.40 applies it to the value nodes of
     # nested shapes too (sh:or, sh:qualifiedValueShape ...), which then pass unchecked.
-    report = restricted(validate_graph(data, shapes_for(conditions), where), {str(f) for f in focus})
+    shapes = shapes_for(conditions)
+    report_graph = run_pyshacl(data, shapes)
+    found = read_findings(report_graph)
+    # Results are filed under records as in the whole register's report, not as the
+    # neighbourhood alone suggests: a template several services share belongs to one of them.
+    records = StoreRecords(store, {f.focus for f in found})
+    report = restricted(tie(found, records, shapes, report_graph, where), {str(f) for f in focus})
     report.records = len(focus)
     return report
 

@@ -19,7 +19,7 @@ from rdflib import Graph, URIRef
 from ..collector import collector_paused
 from ..importing import record_classes
 from ..store import EmbeddedStore, Store
-from ..validation import _SEVERITY, Finding, Location, Report, model_graph, tie
+from ..validation import _SEVERITY, Finding, Location, Report, model_graph, owning_records, tie
 from .engine import Outcome, Row, to_rdflib, validate
 
 _BATCH = 500
@@ -168,34 +168,18 @@ class StoreRecords:
         return self._size
 
     def owners(self, nodes: set[str], kinds: dict[str, str]) -> dict[str, str]:
-        """Walks up the links level by level from every node at once, as ``_owner_records`` does for one."""
-        owner: dict[str, str] = {}
-        pending = {n: {n} for n in nodes if _is_iri(n)}  # node reached → the nodes it was reached from
-        visited = {n: {n} for n in pending}
-        while pending:
-            parents: dict[str, list[ox.NamedNode | ox.BlankNode]] = defaultdict(list)
+        """:func:`~virsis_graph.validation.owning_records`, a query per level and batch for all nodes at once."""
+        def parents(pending: list[str]) -> dict[str, list[str]]:
+            found: dict[str, list[str]] = defaultdict(list)
             for batch in _chunks(sorted(pending)):
                 for r in self.store.query(f"SELECT DISTINCT ?s ?o WHERE {{ VALUES ?o {{ {_values(batch)} }} ?s ?p ?o }}"):
-                    parents[r["o"].value].append(r["s"])
+                    if isinstance(r["s"], ox.NamedNode):
+                        found[r["o"].value].append(r["s"].value)
             if self.scope is not None:
-                kinds.update(self._kinds_of({s.value for subjects in parents.values() for s in subjects} - set(kinds)))
-            reached: dict[str, set[str]] = defaultdict(set)
-            for node, origins in pending.items():
-                subjects = sorted(parents.get(node, []), key=lambda s: s.value)
-                records = [s.value for s in subjects if s.value in kinds]
-                for origin in origins:
-                    if origin in owner:
-                        continue
-                    if records:
-                        owner[origin] = records[0]
-                        continue
-                    for s in subjects:
-                        if isinstance(s, ox.NamedNode) and s.value not in visited[origin]:
-                            visited[origin].add(s.value)
-                            reached[s.value].add(origin)
-            pending = {n: {o for o in origins if o not in owner} for n, origins in reached.items()}
-            pending = {n: origins for n, origins in pending.items() if origins}
-        return owner
+                kinds.update(self._kinds_of({s for subjects in found.values() for s in subjects} - set(kinds)))
+            return found
+
+        return owning_records((n for n in nodes if _is_iri(n)), parents, kinds)
 
     def labels(self, records: set[str]) -> dict[str, tuple[str | None, dict[str, str]]]:
         identifiers: dict[str, str] = {}
