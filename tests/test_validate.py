@@ -376,3 +376,38 @@ def test_a_junit_report_written_piece_by_piece_is_the_document_elementtree_write
 def test_a_junit_report_without_results_is_an_empty_suite_list():
     root = ET.fromstring(reports.junit(validation.Report([], 3, Graph())).encode("utf-8"))
     assert (root.tag, root.get("tests"), root.get("failures"), list(root)) == ("testsuites", "0", "0", [])
+
+
+_NODES = [f"http://example.org/n{i}" for i in range(6)]
+_RECORDS = [f"http://example.org/r{i}" for i in range(3)]
+
+
+def _owner_of_one(node: str, links: set[tuple[str, str]], records: set[str]) -> str | None:
+    """The rule for one node, as docs/validation.md states it: breadth first, the least record at the first level with any."""
+    level, seen = {node}, {node}
+    while level:
+        above = {s for s, o in links if o in level}
+        found = above & records
+        if found:
+            return min(found)
+        level = {s for s in above if s not in seen}
+        seen |= level
+    return None
+
+
+@given(st.sets(st.tuples(st.sampled_from(_NODES + _RECORDS), st.sampled_from(_NODES)), max_size=14), st.sets(st.sampled_from(_NODES), min_size=1))
+@settings(max_examples=300, deadline=None)
+def test_a_part_is_filed_under_the_same_record_whatever_else_is_asked_and_whichever_index_reads_the_links(links, asked):
+    """``owning_records``: the rule for each node alone, asked together or one by one, over a dict of links or rdflib."""
+    kinds = {r: "services" for r in _RECORDS}
+
+    def parents(batch: list[str]) -> dict[str, list[str]]:
+        return {n: [s for s, o in links if o == n] for n in batch}
+
+    expected = {n: owner for n in asked if (owner := _owner_of_one(n, links, set(_RECORDS))) is not None}
+    assert validation.owning_records(asked, parents, kinds) == expected
+    assert {n: o for n in asked for o in validation.owning_records([n], parents, kinds).values()} == expected
+    graph = Graph()
+    for s, o in links:
+        graph.add((validation.URIRef(s), validation.URIRef("http://example.org/p"), validation.URIRef(o)))
+    assert validation.GraphRecords(graph).owners(asked, kinds) == expected

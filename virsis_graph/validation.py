@@ -295,10 +295,11 @@ def owning_records(nodes: Iterable[str], parents: Callable[[list[str]], dict[str
     """For nodes that are not records (a cost, a channel, a shared template): the record each belongs to.
 
     The nearest record linking to the node, directly or through other nodes:
-    the links are walked up level by level (breadth first), and of the records
-    that link to the first node reached with any, the least IRI. So a part
-    shared by several records is filed under one of them, the same one for
-    every engine and however much of the register is at hand.
+    the links are walked up level by level (breadth first), and at the first
+    level where any record links to a node reached, the least of those
+    records' IRIs. So a part shared by several records is filed under one of
+    them, the same one for every engine, and whichever other nodes are asked
+    about at the same time or however much of the register is at hand.
     ``parents(nodes)`` gives, per node, the IRIs of the subjects that link to
     it; it is asked once per level for all nodes at once, and may add to
     ``kinds`` the records among what it returns. Nodes without an owner are
@@ -308,23 +309,22 @@ def owning_records(nodes: Iterable[str], parents: Callable[[list[str]], dict[str
     pending = {n: {n} for n in nodes}  # node reached → the nodes it was reached from
     visited = {n: {n} for n in pending}
     while pending:
-        found = parents(list(pending))
+        found = {node: set(subjects) for node, subjects in parents(list(pending)).items()}
+        candidates: dict[str, set[str]] = defaultdict(set)
+        for node, origins in pending.items():
+            records = {s for s in found.get(node, ()) if s in kinds}
+            if records:
+                for origin in origins:
+                    candidates[origin] |= records
+        owner.update((origin, min(records)) for origin, records in candidates.items())
         reached: dict[str, set[str]] = defaultdict(set)
         for node, origins in pending.items():
-            subjects = sorted(set(found.get(node, ())))
-            records = [s for s in subjects if s in kinds]
-            for origin in origins:
-                if origin in owner:
-                    continue
-                if records:
-                    owner[origin] = records[0]
-                    continue
-                for s in subjects:
+            for origin in origins - candidates.keys():
+                for s in found.get(node, ()):
                     if s not in visited[origin]:
                         visited[origin].add(s)
                         reached[s].add(origin)
-        pending = {n: {o for o in origins if o not in owner} for n, origins in reached.items()}
-        pending = {n: origins for n, origins in pending.items() if origins}
+        pending = reached
     return owner
 
 
