@@ -257,6 +257,26 @@ def test_an_update_that_breaks_a_shape_is_refused(site):
     assert update(client, f'INSERT DATA {{ GRAPH <{graph}> {{ <{service}> <http://purl.org/dc/terms/alternative> "JP"@lv }} }}', secret["vdaa"]).status_code == 204
 
 
+def test_a_part_written_as_a_blank_node_is_validated_with_its_record(site):
+    """A fee of -5 (CostValueShape: zero or more) is refused whether the cost has an IRI or is ``[ a cv:Cost ]``.
+
+    Its results are about the blank node; they used to be filed under the blank
+    node itself, not under s-900, and so were cut from the write's report.
+    """
+    client, store, secret, _ = site
+    graph = f"{BASE}graph/org/vdaa/new-services"
+    before = set(store.quads())
+    negative = '"-5"^^<http://www.w3.org/2001/XMLSchema#double>'
+    for cost in (f"[ a cv:Cost ; cv:hasValue {negative} ]", "<{base}id/cost/s-900>".format(base=BASE)):
+        body = NEW_SERVICE.replace("    cv:hasChannel <", f"    cv:hasCost {cost} ;\n    cv:hasChannel <", 1)
+        if cost.startswith("<"):
+            body += f"{cost} a cv:Cost ; dct:identifier \"s-900\" ; cv:hasValue {negative} .\n"
+        r = put(client, graph, body, secret["vdaa"])
+        assert r.status_code == 422, (cost, r.text)
+        assert " http://data.europa.eu/m8g/hasValue: Izmaksu summai jābūt vienai xsd:double vērtībai, kas ir nulle vai lielāka." in r.text
+        assert set(store.quads()) == before
+
+
 # ---------------------------------------------------------------------------
 # The public mirror after a write
 # ---------------------------------------------------------------------------

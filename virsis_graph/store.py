@@ -161,10 +161,27 @@ class Store(ABC):
         rows = self._per_subjects(iris, "SELECT DISTINCT ?s WHERE { VALUES ?s { %s } ?s <http://purl.org/dc/terms/identifier> ?id }")
         return {row["s"] for row in rows}
 
-    def describe(self, iris: Iterable[ox.NamedNode]) -> list[ox.Triple]:
-        """Every triple, in any graph, whose subject is one of ``iris``."""
-        rows = self._per_subjects(iris, "SELECT ?s ?p ?o WHERE { VALUES ?s { %s } GRAPH ?g { ?s ?p ?o } }")
+    def describe(self, iris: Iterable[ox.NamedNode | ox.BlankNode]) -> list[ox.Triple]:
+        """Every triple, in any graph, whose subject is one of ``iris``.
+
+        Blank nodes are described only by the embedded store, which keeps their
+        labels: SPARQL cannot name one, so a server engine leaves them out.
+        """
+        rows = self._per_subjects((i for i in iris if isinstance(i, ox.NamedNode)), "SELECT ?s ?p ?o WHERE { VALUES ?s { %s } GRAPH ?g { ?s ?p ?o } }")
         return [ox.Triple(r["s"], r["p"], r["o"]) for r in rows]
+
+    def linking(self, nodes: Iterable[ox.NamedNode | ox.BlankNode]) -> dict[ox.NamedNode | ox.BlankNode, set[ox.NamedNode | ox.BlankNode]]:
+        """Per node, the subjects of the statements whose object it is (nodes without any are left out).
+
+        A blank node has subjects only where its label names it from one
+        request to the next, the embedded store: SPARQL cannot name one, so
+        a server engine finds none.
+        """
+        found: dict[ox.NamedNode | ox.BlankNode, set[ox.NamedNode | ox.BlankNode]] = {}
+        rows = self._per_subjects((n for n in nodes if isinstance(n, ox.NamedNode)), "SELECT DISTINCT ?s ?o WHERE { VALUES ?o { %s } ?s ?p ?o }")
+        for r in rows:
+            found.setdefault(r["o"], set()).add(r["s"])
+        return found
 
     def drop_graph(self, graph: str) -> int:
         """Remove a named graph; return how many triples it held."""
@@ -342,6 +359,17 @@ class EmbeddedStore(Store):
 
     def describe(self, iris):
         return [ox.Triple(q.subject, q.predicate, q.object) for i in iris for q in self._store.quads_for_pattern(i, None, None) if not isinstance(q.graph_name, ox.DefaultGraph)]
+
+    def linking(self, nodes):
+        nodes = list(nodes)
+        found = super().linking(nodes)
+        for node in nodes:
+            if isinstance(node, ox.BlankNode):
+                # Named by its label here: the store keeps it.
+                subjects = {q.subject for q in self._store.quads_for_pattern(None, None, node) if not isinstance(q.graph_name, ox.DefaultGraph)}
+                if subjects:
+                    found[node] = subjects
+        return found
 
     def existing(self, iris):
         identifier = ox.NamedNode("http://purl.org/dc/terms/identifier")

@@ -319,7 +319,9 @@ def owning_records(nodes: Iterable[str], parents: Callable[[list[str]], dict[str
         owner.update((origin, min(records)) for origin, records in candidates.items())
         reached: dict[str, set[str]] = defaultdict(set)
         for node, origins in pending.items():
-            for origin in origins - candidates.keys():
+            for origin in origins:
+                if origin in candidates:  # not ``origins - candidates.keys()``: that walks every key
+                    continue
                 for s in found.get(node, ()):
                     if s not in visited[origin]:
                         visited[origin].add(s)
@@ -340,7 +342,8 @@ class GraphRecords:
 
     def owners(self, nodes: set[str], kinds: dict[str, str]) -> dict[str, str]:
         def parents(batch: list[str]) -> dict[str, Iterable[str]]:
-            return {n: [str(s) for s in self.data.subjects(None, URIRef(n)) if isinstance(s, URIRef)] for n in batch}
+            # A result names its focus by text: an IRI has a scheme and a colon, a blank node's label none.
+            return {n: [str(s) for s in self.data.subjects(None, URIRef(n) if ":" in n else BNode(n))] for n in batch}
 
         return owning_records(nodes, parents, kinds)
 
@@ -618,10 +621,11 @@ def validate_records(store: Store, records: Iterable[str], conditions: Iterable[
     nodes, instead of copying the neighbourhood into rdflib for pyshacl.
     """
     focus = [ox.NamedNode(iri) for iri in records]
-    own = store.describe(focus)
+    own = _with_blank_parts(store, store.describe(focus))
     # What a record owns (channels, costs) is described in the same graph; fetch it too.
     owned = {t.object for t in own if isinstance(t.object, ox.NamedNode)} - set(focus)
-    if engine != "pyshacl":
+    blank = any(isinstance(t.subject, ox.BlankNode) for t in own)
+    if engine != "pyshacl" and not blank:
         from .shacl.register import validate_register
 
         # The parts a record owns are validated with it; the records it links to are not (as below).
@@ -633,9 +637,30 @@ def validate_records(store: Store, records: Iterable[str], conditions: Iterable[
         cut = restricted(report, {f.value for f in focus})
         cut.records = len(focus)
         return cut
+    # Also for the compiled engines when a record has parts written as blank nodes
+    # ([ a cv:Cost ... ]): it binds focus nodes by name, which a blank node has not.
     where = where if where is not None else _store_locations(store)
-    triples = own + store.describe(owned)
-    return _validate_focus(store, triples, [URIRef(i.value) for i in focus], conditions, where)
+    triples = own + _with_blank_parts(store, store.describe(owned))
+    report = _validate_focus(store, triples, [URIRef(i.value) for i in focus], conditions, where)
+    if engine != "pyshacl":
+        report.fallback["(blank nodes)"] = ["records with parts written as blank nodes are validated by pyshacl"]
+    return report
+
+
+def _with_blank_parts(store: Store, triples: list[ox.Triple]) -> list[ox.Triple]:
+    """``triples`` and the statements about the blank nodes they point to, and so on down.
+
+    Only the embedded store can name a blank node from one request to the next
+    (:meth:`Store.describe`); on a server engine the parts stay out.
+    """
+    out, seen = list(triples), set()
+    pending = {t.object for t in out if isinstance(t.object, ox.BlankNode)}
+    while pending:
+        seen |= pending
+        found = store.describe(pending)
+        out += found
+        pending = {t.object for t in found if isinstance(t.object, ox.BlankNode)} - seen
+    return out
 
 
 def _validate_focus(store: Store, triples: list[ox.Triple], focus: list[URIRef], conditions: Iterable[int], where: dict[str, Location]) -> Report:
@@ -643,7 +668,7 @@ def _validate_focus(store: Store, triples: list[ox.Triple], focus: list[URIRef],
         return Report([], 0, Graph())
     subjects = {t.subject for t in triples}
     linked = {t.object for t in triples if isinstance(t.object, ox.NamedNode) and t.object not in subjects}
-    from .shacl.register import StoreRecords
+    from .shacl.register import NeighbourhoodRecords
 
     data = to_rdflib([*triples, *store.describe(linked)]) + model()
     # Every node is validated and the report cut to the focus records afterwards. Not
@@ -654,7 +679,7 @@ def _validate_focus(store: Store, triples: list[ox.Triple], focus: list[URIRef],
     found = read_findings(report_graph)
     # Results are filed under records as in the whole register's report, not as the
     # neighbourhood alone suggests: a template several services share belongs to one of them.
-    records = StoreRecords(store, {f.focus for f in found})
+    records = NeighbourhoodRecords(store, {f.focus for f in found}, data)
     report = restricted(tie(found, records, shapes, report_graph, where), {str(f) for f in focus})
     report.records = len(focus)
     return report

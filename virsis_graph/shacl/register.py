@@ -19,7 +19,7 @@ from rdflib import Graph, URIRef
 from ..collector import collector_paused
 from ..importing import record_classes
 from ..store import EmbeddedStore, Store
-from ..validation import _SEVERITY, Finding, Location, Report, model_graph, owning_records, tie
+from ..validation import _SEVERITY, Finding, GraphRecords, Location, Report, model_graph, owning_records, tie
 from .engine import Outcome, Row, to_rdflib, validate
 
 _BATCH = 500
@@ -131,6 +131,16 @@ def _is_iri(text: str) -> bool:
     return ":" in text
 
 
+def _term(text: str) -> ox.NamedNode | ox.BlankNode | None:
+    """The node a result names by ``text``: an IRI, else a blank node's label (else None: a literal)."""
+    if _is_iri(text):
+        return ox.NamedNode(text)
+    try:
+        return ox.BlankNode(text)
+    except ValueError:
+        return None
+
+
 class StoreRecords:
     """:class:`~virsis_graph.validation.RecordIndex` over a store, in bulk queries.
 
@@ -168,18 +178,15 @@ class StoreRecords:
         return self._size
 
     def owners(self, nodes: set[str], kinds: dict[str, str]) -> dict[str, str]:
-        """:func:`~virsis_graph.validation.owning_records`, a query per level and batch for all nodes at once."""
+        """:func:`~virsis_graph.validation.owning_records`, the links of all nodes of a level asked at once (:meth:`Store.linking`)."""
         def parents(pending: list[str]) -> dict[str, list[str]]:
-            found: dict[str, list[str]] = defaultdict(list)
-            for batch in _chunks(sorted(pending)):
-                for r in self.store.query(f"SELECT DISTINCT ?s ?o WHERE {{ VALUES ?o {{ {_values(batch)} }} ?s ?p ?o }}"):
-                    if isinstance(r["s"], ox.NamedNode):
-                        found[r["o"].value].append(r["s"].value)
+            terms = [t for t in map(_term, pending) if t is not None]
+            found = {node.value: [s.value for s in subjects] for node, subjects in self.store.linking(terms).items()}
             if self.scope is not None:
                 kinds.update(self._kinds_of({s for subjects in found.values() for s in subjects} - set(kinds)))
             return found
 
-        return owning_records((n for n in nodes if _is_iri(n)), parents, kinds)
+        return owning_records(nodes, parents, kinds)
 
     def labels(self, records: set[str]) -> dict[str, tuple[str | None, dict[str, str]]]:
         identifiers: dict[str, str] = {}
@@ -202,4 +209,27 @@ class StoreRecords:
         return {r: (identifiers.get(r), titles.get(r, {})) for r in records}
 
 
-__all__ = ["Outcome", "StoreRecords", "findings", "validate_register", "with_model"]
+class NeighbourhoodRecords(StoreRecords):
+    """:class:`StoreRecords` for a report pyshacl made on a copy of some records' neighbourhood.
+
+    Nodes with IRIs are filed as in the whole register; blank nodes (a cost
+    written as ``[ a cv:Cost ]``) are named anew by the copy, so they are walked
+    up in the copy itself, where the records they belong to are.
+    """
+
+    def __init__(self, store: Store, scope: set[str], data: Graph) -> None:
+        super().__init__(store, scope)
+        self.copy = GraphRecords(data)
+
+    def owners(self, nodes: set[str], kinds: dict[str, str]) -> dict[str, str]:
+        blank = {n for n in nodes if not _is_iri(n)}
+        found = super().owners(nodes - blank, kinds)
+        if blank:
+            local = {**self.copy.kinds(), **kinds}
+            owned = self.copy.owners(blank, local)
+            kinds.update((record, local[record]) for record in owned.values())
+            found.update(owned)
+        return found
+
+
+__all__ = ["NeighbourhoodRecords", "Outcome", "StoreRecords", "findings", "validate_register", "with_model"]
