@@ -639,7 +639,8 @@ def validate_records(store: Store, records: Iterable[str], conditions: Iterable[
         return cut
     # Also for the compiled engines when a record has parts written as blank nodes
     # ([ a cv:Cost ... ]): it binds focus nodes by name, which a blank node has not.
-    where = where if where is not None else _store_locations(store)
+    # Only the records' own places: the report keeps nothing else (not every record's, seconds at national scale).
+    where = where if where is not None else _store_locations(store, focus)
     triples = own + _with_blank_parts(store, store.describe(owned))
     report = _validate_focus(store, triples, [URIRef(i.value) for i in focus], conditions, where)
     if engine != "pyshacl":
