@@ -244,7 +244,10 @@ def validate_write(store: Store, write: Write) -> Report | None:
     every shape runs, with pyshacl as :func:`~virsis_graph.validation.validate_graph`
     runs it, and the report keeps the results about the touched records — the
     cost is in proportion to the write, not to the register. The neighbours are
-    validated but not reported: what they link to is not all there.
+    validated but not reported: what they link to is not all there. A part that
+    other records share (a template) has only the written record linking to it
+    here, so its Violations refuse the write, where an import files them under
+    the part's first record (``validation.owning_records``).
     """
     from ..validation import model, restricted, shapes_for, to_rdflib, validate_graph
 
