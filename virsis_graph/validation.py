@@ -619,6 +619,10 @@ def validate_records(store: Store, records: Iterable[str], conditions: Iterable[
     With the compiled ``engine`` (``fast`` or ``auto``) the register's own
     queries run with the records and the nodes they link to bound as focus
     nodes, instead of copying the neighbourhood into rdflib for pyshacl.
+    Records with parts written as blank nodes go to pyshacl whatever the
+    ``engine`` (a query cannot bind a blank node), and the report's
+    ``fallback`` says so. Results about parts are filed as the whole
+    register's report files them (:func:`owning_records`).
     """
     focus = [ox.NamedNode(iri) for iri in records]
     own = _with_blank_parts(store, store.describe(focus))
@@ -644,7 +648,7 @@ def validate_records(store: Store, records: Iterable[str], conditions: Iterable[
     triples = own + _with_blank_parts(store, store.describe(owned))
     report = _validate_focus(store, triples, [URIRef(i.value) for i in focus], conditions, where)
     if engine != "pyshacl":
-        report.fallback["(blank nodes)"] = ["records with parts written as blank nodes are validated by pyshacl"]
+        report.fallback["(blank nodes)"] = ["ieraksti ar daļām, kas rakstītas kā tukšie mezgli / records with parts written as blank nodes"]
     return report
 
 

@@ -41,6 +41,8 @@ def validate_register(store: Store, shapes: Graph, where: dict[str, Location], f
     pyshacl: ``sh:class`` and class targets need its ``rdfs:subClassOf``.
     """
     store = with_model(store)
+    # Around the checks too, though validate() pauses it itself: re-enabled in between, the
+    # collector would walk the million rows just made once more before the filing.
     with collector_paused():
         started = time.perf_counter()
         outcome = validate(store, shapes, focus=focus, fallback=fallback, workers=workers)
