@@ -417,3 +417,85 @@ def test_a_late_error_undoes_what_earlier_chunks_wrote(register, tmp_path, monke
         assert not (tmp_path / "store.checkpoint").exists()
         store.close()
         assert {str(q) for q in EmbeddedStore(tmp_path / "store").quads()} == before
+
+
+TOUCHING = {
+    # A statement about s-01 that the file does not type: s-01 gets a second Latvian title.
+    "second-title": ('<{s01}> dct:title "Vēl viens nosaukums"@lv .',
+                     {("service/s-01", "service/s-01", "RecordTitleShape", "http://purl.org/dc/terms/title"): 1}),
+    # A part written as a blank node, hung on s-01 without typing it.
+    "blank-cost": ('<{s01}> cv:hasCost [ a cv:Cost ; cv:hasValue "-5"^^xsd:double ] .',
+                   {("service/s-01", None, "CostValueShape", "http://data.europa.eu/m8g/hasValue"): 1,
+                    ("service/s-01", None, "RecordIdentifierShape", "http://purl.org/dc/terms/identifier"): 1}),
+    # Only a part, described in the examples' graph, which s-01 links to there: its
+    # second amount breaks maxCount 1, and being negative, minInclusive 0.
+    "part-elsewhere": ('<{cost}> cv:hasValue "-5"^^xsd:double .',
+                       {("service/s-01", "cost/s-01-free", "CostValueShape", "http://data.europa.eu/m8g/hasValue"): 2}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TOUCHING))
+def test_an_rdf_import_validates_the_records_it_touches_though_it_does_not_type_them(tmp_path, case):
+    """A Turtle file can add to a record another file describes; the import validates that record as it will be.
+
+    s-01 of the example registry has no results. Each file adds a defect to it
+    without an ``rdf:type`` for s-01: the import is refused and the store is as
+    it was; the dry run (which validates the file's statements before they
+    are written) finds exactly the same results, s-01's description in the
+    examples' graph read with them, so no missing title is reported.
+    """
+    from collections import Counter
+
+    from virsis_graph.importing import import_examples
+    from virsis_graph.settings import base_iri
+    from virsis_graph.validation import validate_records
+
+    store = EmbeddedStore()
+    import_examples(store)
+    rid = f"{base_iri()}id/"
+    assert not validate_records(store, [rid + "service/s-01"]).results
+    text, expected = TOUCHING[case]
+    path = write(tmp_path, "extra.ttl", "@prefix cv: <http://data.europa.eu/m8g/> . @prefix dct: <http://purl.org/dc/terms/> .\n"
+                 "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n" + text.format(s01=rid + "service/s-01", cost=rid + "cost/s-01-free"))
+
+    def found(report) -> Counter:
+        assert report is not None
+        return Counter((r.record.removeprefix(rid), r.focus.removeprefix(rid) if r.focus.startswith(rid) else None,
+                        r.shape.rsplit("#", 1)[-1], r.path) for r in report.results if r.severity == "violation")
+
+    before = set(store.quads())
+    for dry_run in (False, True):
+        refused = import_files(store, [path], validate=True, dry_run=dry_run)
+        assert found(refused.report) == expected, dry_run
+        assert any("violations" in e for e in refused.errors), dry_run
+        assert set(store.quads()) == before
+    assert not import_files(store, [path], validate=False).errors
+    # Imported anyway, s-01 validated alone (as the whole register's report files them) has the same.
+    assert found(validate_records(store, [rid + "service/s-01"])) == expected
+
+
+def test_an_import_validated_before_it_is_written_files_the_results_about_parts_under_its_new_records(endpoint):
+    """A dry run, and an import into a server engine, validate an import before its records are in the store.
+
+    The example registry into empty stores: the results about parts (a cost, a
+    legal resource) are filed under the records linking to them in the import,
+    as the embedded store's import (validated after writing, before committing)
+    files them. They used to be filed under the parts themselves and so cut
+    out of the report: the planted negative fee (data/examples/README.md,
+    defect i, on s-33's cost s-33-urgent) did not stop either.
+    """
+    from collections import Counter
+
+    files = resources.example_files()
+
+    def results(result) -> Counter:
+        assert result.report is not None and not result.written, result.errors
+        return Counter((r.record, r.focus, r.shape.rsplit("#", 1)[-1], r.path, r.severity, r.value) for r in result.report.results)
+
+    live = results(import_files(EmbeddedStore(), files, validate=True))
+    fee = {key for key in live if key[1].endswith("/id/cost/s-33-urgent")}
+    assert {(record.rsplit("/id/", 1)[1], shape, severity) for record, _, shape, _, severity, _ in fee} == {("service/s-33", "CostValueShape", "violation")}
+    assert results(import_files(EmbeddedStore(), files, validate=True, dry_run=True)) == live
+    with endpoint.store() as remote:
+        assert results(import_files(remote, files, validate=True)) == live
+        assert not remote.graphs()

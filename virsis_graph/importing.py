@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain
 from pathlib import Path
 from urllib.parse import quote
 
@@ -487,7 +488,7 @@ class _Import:
         self.resolved: dict[tuple[str, tuple[str, ...]], ox.NamedNode | None] = {}
         self.replaces: dict[ox.NamedNode, set[ox.NamedNode]] = defaultdict(set)
         self.replaces_where: dict[ox.NamedNode, str] = {}
-        self.batch: list[Terms] = []  # the records' triples, kept only to validate a buffered write
+        self.subjects: set = set()  # of what RDF files add or remove: the records they touch are validated too
         self.writes: Writes | None = None
         self.wrote = False
 
@@ -540,12 +541,14 @@ class _Import:
         source.records = len(records)
         if self.keep:
             self.result.records += [r.value for r in records]
-            if not self.writes.visible:
-                self.batch += [(t.subject, t.predicate, t.object) for t in source.triples]
         old = _stored_triples(self.store, source.graph)
         change = _diff(source, old, self.keep_missing, self.result.counts)
         if change is None:
             return False, len(old)
+        if self.keep:
+            # A file may say things about a record it does not type, described in another file.
+            gone = old if change.replace else change.remove.terms()
+            self.subjects.update(s for s, _, _ in chain(change.add.terms(), gone))
         removed = len(old) if change.replace else len(change.remove)
         self.result.added += len(change.add)
         self.result.removed += removed
@@ -635,8 +638,6 @@ class _Import:
         if self.result.errors:
             return  # nothing will be written: the rows are only checked from here on
         new = [t for r in valid for t in r.triples]
-        if self.keep and not self.writes.visible:
-            self.batch += new
         self._compare(source.graph, new, {r.iri: r.kind.name for r in valid}, state)
 
     def _resolve(self, records: list[Record]) -> None:
@@ -882,7 +883,7 @@ def import_files(
                 from .validation import validate_import
 
                 writes.settle()  # the records are read back from the store
-                result.report = validate_import(store, result, pending=None if writes.visible else run.batch)
+                result.report = validate_import(store, result, run.subjects, pending=None if writes.visible else writes.changes)
                 if not result.report.conforms("violation"):
                     result.errors.append(
                         f"{result.report.count('violation')} pārkāpumi / violations: "

@@ -294,30 +294,38 @@ def owning_records(nodes: Iterable[str], parents: Callable[[list[str]], dict[str
                    kinds: dict[str, str]) -> dict[str, str]:
     """For nodes that are not records (a cost, a channel, a shared template): the record each belongs to.
 
-    The nearest record linking to the node, directly or through other nodes:
-    the links are walked up level by level (breadth first), and at the first
-    level where any record links to a node reached, the least of those
-    records' IRIs. So a part shared by several records is filed under one of
-    them, the same one for every engine, and whichever other nodes are asked
-    about at the same time or however much of the register is at hand.
-    ``parents(nodes)`` gives, per node, the IRIs of the subjects that link to
-    it; it is asked once per level for all nodes at once, and may add to
-    ``kinds`` the records among what it returns. Nodes without an owner are
-    left out.
+    The least IRI of the nearest records linking to the node
+    (:func:`linking_records`). So a part shared by several records is filed
+    under one of them, the same one for every engine, and whichever other
+    nodes are asked about at the same time or however much of the register
+    is at hand. Nodes without an owner are left out.
     """
-    owner: dict[str, str] = {}
+    return {node: min(records) for node, records in linking_records(nodes, parents, kinds).items()}
+
+
+def linking_records(nodes: Iterable, parents: Callable[[list], dict[object, Iterable]], kinds: dict) -> dict[object, set]:
+    """For nodes that are not records: the nearest records linking to each, directly or through other nodes.
+
+    The links are walked up level by level (breadth first), and at the first
+    level where any record links to a node reached, every record there.
+    ``parents(nodes)`` gives, per node, the subjects that link to it; it is
+    asked once per level for all nodes at once, and may add to ``kinds`` (the
+    records, as keys) the records among what it returns. Nodes without any
+    record above them are left out.
+    """
+    owners: dict[object, set] = {}
     pending = {n: {n} for n in nodes}  # node reached → the nodes it was reached from
     visited = {n: {n} for n in pending}
     while pending:
         found = {node: set(subjects) for node, subjects in parents(list(pending)).items()}
-        candidates: dict[str, set[str]] = defaultdict(set)
+        candidates: dict[object, set] = defaultdict(set)
         for node, origins in pending.items():
             records = {s for s in found.get(node, ()) if s in kinds}
             if records:
                 for origin in origins:
                     candidates[origin] |= records
-        owner.update((origin, min(records)) for origin, records in candidates.items())
-        reached: dict[str, set[str]] = defaultdict(set)
+        owners.update(candidates)
+        reached: dict[object, set] = defaultdict(set)
         for node, origins in pending.items():
             for origin in origins:
                 if origin in candidates:  # not ``origins - candidates.keys()``: that walks every key
@@ -327,7 +335,7 @@ def owning_records(nodes: Iterable[str], parents: Callable[[list[str]], dict[str
                         visited[origin].add(s)
                         reached[s].add(origin)
         pending = reached
-    return owner
+    return owners
 
 
 class GraphRecords:
@@ -594,22 +602,38 @@ def validate_files(paths: list[Path], conditions: Iterable[int] = (), **import_o
     return validate_graph(data, shapes_for(conditions), where)
 
 
-def validate_import(store: Store, result: ImportResult, pending: list[tuple] | None, conditions: Iterable[int] = ()) -> Report:
-    """Validate the records an import brings, in their neighbourhood in the register.
+def validate_import(store: Store, result: ImportResult, subjects: Iterable = (), pending: list | None = None,
+                    conditions: Iterable[int] = ()) -> Report:
+    """Validate the records an import brings or touches, in their neighbourhood in the register.
 
-    Only the import's records are focus nodes; the data graph holds their
-    statements, everything the store says about the records they link to (so
-    ``sh:class`` and membership checks see them), and the model: validating an
-    import costs in proportion to the import, not to the register. ``pending``
-    are the records' statements when they are not in the store yet (a buffered
-    write: a remote store, a dry run); otherwise they are read from the store,
-    inside the import's write session, before it commits.
+    The focus is the import's records, and what its RDF files add or remove
+    statements about (``subjects``), with the records those belong to
+    (:func:`~virsis_graph.changes.touched`): a file may add a second title to
+    a record another file describes, or change a cost a service elsewhere
+    links to. The data graph holds their statements, everything the store
+    says about what they link to (so ``sh:class`` and membership checks see
+    it), and the model: validating an import costs in proportion to the
+    import, not to the register. ``pending`` are the import's changes when
+    they are not in the store yet (a buffered write: a server engine, a dry
+    run), and the register is read as it will be after them; otherwise the
+    records are read from the store, inside the import's write session,
+    before it commits.
     """
+    from .changes import NOTHING, RecordsAfter, neighbourhood, plan_write, records_after, touched
+
     where = locations(result)
+    data = {s.graph for s in result.sources}
+    write = NOTHING if pending is None else plan_write(store, [c for c in pending if c.graph in data])
+    brought = {ox.NamedNode(i) for i in result.records}
+    focus = brought | touched(store, set(subjects) - brought, write)
     if pending is None:
-        return validate_records(store, result.records, conditions, where)
-    triples = [ox.Triple(*t) for t in pending]
-    return _validate_focus(store, triples, [URIRef(i) for i in result.records], conditions, where)
+        report = validate_records(store, sorted(f.value for f in focus), conditions, where)
+    else:
+        # Filed as the whole register will file them once the import is made: its records are not in the store yet.
+        report = _validate_focus(store, list(neighbourhood(store, focus, write)), [URIRef(f.value) for f in focus], conditions, where,
+                                 lambda scope, data: RecordsAfter(store, write, scope, data))
+    report.records = len(brought | records_after(store, focus - brought, write))
+    return report
 
 
 def validate_records(store: Store, records: Iterable[str], conditions: Iterable[int] = (), where: dict[str, Location] | None = None,
@@ -646,7 +670,9 @@ def validate_records(store: Store, records: Iterable[str], conditions: Iterable[
     # Only the records' own places: the report keeps nothing else (not every record's, seconds at national scale).
     where = where if where is not None else _store_locations(store, focus)
     triples = own + _with_blank_parts(store, store.describe(owned))
-    report = _validate_focus(store, triples, [URIRef(i.value) for i in focus], conditions, where)
+    subjects = {t.subject for t in triples}
+    linked = {t.object for t in triples if isinstance(t.object, ox.NamedNode) and t.object not in subjects}
+    report = _validate_focus(store, triples + store.describe(linked), [URIRef(i.value) for i in focus], conditions, where)
     if engine != "pyshacl":
         report.fallback["(blank nodes)"] = ["ieraksti ar daļām, kas rakstītas kā tukšie mezgli / records with parts written as blank nodes"]
     return report
@@ -668,14 +694,15 @@ def _with_blank_parts(store: Store, triples: list[ox.Triple]) -> list[ox.Triple]
     return out
 
 
-def _validate_focus(store: Store, triples: list[ox.Triple], focus: list[URIRef], conditions: Iterable[int], where: dict[str, Location]) -> Report:
+def _validate_focus(store: Store, triples: list[ox.Triple], focus: list[URIRef], conditions: Iterable[int], where: dict[str, Location],
+                    index: Callable[[set[str], Graph], RecordIndex] | None = None) -> Report:
+    """pyshacl on ``triples`` (``focus``'s neighbourhood) and the model, the report cut to ``focus``;
+    ``index(nodes, data)`` files results under records (default: as the whole register in ``store`` files them)."""
     if not focus:
         return Report([], 0, Graph())
-    subjects = {t.subject for t in triples}
-    linked = {t.object for t in triples if isinstance(t.object, ox.NamedNode) and t.object not in subjects}
     from .shacl.register import NeighbourhoodRecords
 
-    data = to_rdflib([*triples, *store.describe(linked)]) + model()
+    data = to_rdflib(triples) + model()
     # Every node is validated and the report cut to the focus records afterwards. Not
     # pyshacl's focus_nodes option: pyshacl 0.40 applies it to the value nodes of
     # nested shapes too (sh:or, sh:qualifiedValueShape ...), which then pass unchecked.
@@ -684,7 +711,8 @@ def _validate_focus(store: Store, triples: list[ox.Triple], focus: list[URIRef],
     found = read_findings(report_graph)
     # Results are filed under records as in the whole register's report, not as the
     # neighbourhood alone suggests: a template several services share belongs to one of them.
-    records = NeighbourhoodRecords(store, {f.focus for f in found}, data)
+    scope = {f.focus for f in found}
+    records = NeighbourhoodRecords(store, scope, data) if index is None else index(scope, data)
     report = restricted(tie(found, records, shapes, report_graph, where), {str(f) for f in focus})
     report.records = len(focus)
     return report

@@ -185,12 +185,15 @@ class StoreRecords:
         """:func:`~virsis_graph.validation.owning_records`, the links of all nodes of a level asked at once (:meth:`Store.linking`)."""
         def parents(pending: list[str]) -> dict[str, list[str]]:
             terms = [t for t in map(_term, pending) if t is not None]
-            found = {node.value: [s.value for s in subjects] for node, subjects in self.store.linking(terms).items()}
+            found = {node.value: [s.value for s in subjects] for node, subjects in self._linking(terms).items()}
             if self.scope is not None:
                 kinds.update(self._kinds_of({s for subjects in found.values() for s in subjects} - set(kinds)))
             return found
 
         return owning_records(nodes, parents, kinds)
+
+    def _linking(self, nodes: list[ox.NamedNode | ox.BlankNode]) -> dict:
+        return self.store.linking(nodes)
 
     def labels(self, records: set[str]) -> dict[str, tuple[str | None, dict[str, str]]]:
         identifiers: dict[str, str] = {}

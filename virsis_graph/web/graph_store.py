@@ -23,7 +23,6 @@ asked for. ``virsis serve --read-only`` has none of the write routes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import chain
 
 import pyoxigraph as ox
@@ -31,6 +30,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from ..changes import Write, neighbourhood, plan_write, touched
 from ..privacy import public_quads
 from ..settings import base_iri
 from ..store import GraphChange, RegisterError, Store
@@ -141,100 +141,6 @@ def out_of_scope(triples: list[ox.Triple], organisation: str, store) -> list[str
 # ---------------------------------------------------------------------------
 
 
-@dataclass
-class Write:
-    """A write worked out against the store before it is made."""
-
-    before: dict[str, set[ox.Quad]]
-    """Each graph the write changes, as it is."""
-    after: dict[str, set[ox.Quad]]
-    """The same graphs as they will be."""
-
-    @property
-    def added(self) -> list[ox.Quad]:
-        return [q for g, quads in self.after.items() for q in quads - self.before[g]]
-
-    @property
-    def removed(self) -> list[ox.Quad]:
-        return [q for g, quads in self.before.items() for q in quads - self.after[g]]
-
-    def changes(self) -> list[GraphChange]:
-        """What to apply to the store: per graph what goes and what comes (a graph left empty is removed whole)."""
-        made = []
-        for g in sorted(self.after):
-            gone, come = self.before[g] - self.after[g], self.after[g] - self.before[g]
-            if not self.after[g] and gone:
-                made.append(GraphChange(g, replace=True))
-            elif gone or come:
-                made.append(GraphChange(g, add=_triples(come), remove=_triples(gone)))
-        return made
-
-
-def _triples(quads: set[ox.Quad]) -> list[ox.Triple]:
-    return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-
-
-def plan_write(store: Store, changes: list[GraphChange]) -> Write:
-    """What ``changes``, made in order (each: empty the graph if ``replace``, then remove, then add), do to ``store``."""
-    before: dict[str, set[ox.Quad]] = {}
-    after: dict[str, set[ox.Quad]] = {}
-    for change in changes:
-        if change.graph not in before:
-            before[change.graph] = set(store.quads(change.graph))
-            after[change.graph] = set(before[change.graph])
-        state = set() if change.replace else after[change.graph]
-        after[change.graph] = (state - set(change.quads(change.remove))) | set(change.quads(change.add))
-    return Write(before, after)
-
-
-def _after(store: Store, subjects: set, write: Write) -> set[ox.Triple]:
-    """Every statement about ``subjects``, in any graph, as it will be after ``write``.
-
-    The graphs the write changes are read from the write; the others from the
-    store, with the blank nodes a statement there points to (a cost written as
-    ``[ a cv:Cost ]``), which cannot be asked for by name.
-    """
-    found: set[ox.Triple] = set()
-    named = [s for s in subjects if isinstance(s, ox.NamedNode)]
-    for start in range(0, len(named), 500):
-        # The IRIs were validated by ox.NamedNode and are written in its own syntax.
-        values = " ".join(str(s) for s in named[start : start + 500])
-        rows = store.query(
-            f"SELECT ?s ?p ?o ?g ?bp ?bo WHERE {{ VALUES ?s {{ {values} }} "
-            "GRAPH ?g { ?s ?p ?o OPTIONAL { ?o ?bp ?bo FILTER(isBlank(?o)) } } }"
-        )
-        for r in rows:
-            if r["g"].value in write.after:
-                continue
-            found.add(ox.Triple(r["s"], r["p"], r["o"]))
-            if r["bp"] is not None:
-                found.add(ox.Triple(r["o"], r["bp"], r["bo"]))
-    for quads in write.after.values():
-        found.update(ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.subject in subjects)
-    return found
-
-
-def _pointing_to(store: Store, nodes: set, write: Write) -> set:
-    """The subjects that will have a statement whose object is one of ``nodes`` after ``write``."""
-    found = set()
-    named = [n for n in nodes if isinstance(n, ox.NamedNode)]
-    for start in range(0, len(named), 500):
-        values = " ".join(str(n) for n in named[start : start + 500])
-        rows = store.query(f"SELECT DISTINCT ?s ?g WHERE {{ VALUES ?o {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")
-        found.update(r["s"] for r in rows if r["g"].value not in write.after)
-    for quads in write.after.values():
-        found.update(q.subject for q in quads if q.object in nodes)
-    return found
-
-
-def touched(store: Store, write: Write) -> set[ox.NamedNode]:
-    """The records ``write`` touches: every named subject of what it adds or removes, and the
-    records that will point to a part it changes (a channel, a cost ...), whose validity it decides."""
-    subjects = {q.subject for q in chain(write.added, write.removed)}
-    parts = {s for s in subjects if not _primary(s)}
-    return {s for s in subjects if isinstance(s, ox.NamedNode)} | {o for o in _pointing_to(store, parts, write) if _primary(o)}
-
-
 def validate_write(store: Store, write: Write) -> Report | None:
     """Validate the records ``write`` touches, as they will be after it, in their neighbourhood; None when it touches none.
 
@@ -251,19 +157,10 @@ def validate_write(store: Store, write: Write) -> Report | None:
     """
     from ..validation import model, restricted, shapes_for, to_rdflib, validate_graph
 
-    focus = touched(store, write)
+    focus = touched(store, {q.subject for q in chain(write.added, write.removed)}, write)
     if not focus:
         return None
-    nodes = (ox.NamedNode, ox.BlankNode)
-    own = _after(store, focus, write)
-    owned = {t.object for t in own if isinstance(t.object, nodes)} - focus
-    known = own | _after(store, owned, write)
-    subjects = {t.subject for t in known}
-    linked = {t.object for t in known if isinstance(t.object, nodes)} - subjects
-    neighbourhood = known | _after(store, linked, write)
-    # Not pyshacl's focus_nodes option: pyshacl 0.40 applies it to the value nodes of nested
-    # shapes too (sh:or, sh:qualifiedValueShape ...), which then pass unchecked.
-    report = validate_graph(to_rdflib(neighbourhood) + model(), shapes_for(()), {})
+    report = validate_graph(to_rdflib(neighbourhood(store, focus, write)) + model(), shapes_for(()), {})
     return restricted(report, {f.value for f in focus})
 
 
