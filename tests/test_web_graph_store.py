@@ -335,3 +335,37 @@ def test_a_delta_the_privacy_rule_cannot_follow_rebuilds_the_mirror_in_the_backg
     go.set()
     assert pool.settled(timeout=60) and pool.rebuilds == 1
     assert ask(client, f'{person} <http://purl.org/dc/terms/description> "Projektu vadītājs"@lv')
+
+
+def test_a_write_is_not_refused_for_a_shared_part_s_defect_that_another_record_owns(site):
+    """A write files the results about a shared part as an import and the whole register's report do.
+
+    The template t-03 (data/examples/services.ttl, followed by s-38, s-39, s-40
+    and s-42) gets a second Latvian title in the register: a Violation of
+    RecordTitleShape, filed under the least of its services, s-38
+    (``validation.owning_records``). s-900 following t-03 too is written, as
+    an import of s-900 would be: the defect is s-38's. It used to be refused,
+    the write's copy of the neighbourhood having s-900 alone link to t-03.
+    A write that gives the template a defect of its own is still refused.
+    """
+    from virsis_graph.store import GraphChange
+    from virsis_graph.validation import validate_records
+
+    client, store, secret, _ = site
+    template = ox.NamedNode(f"{BASE}id/service-template/t-03")
+    store.apply([GraphChange(f"{BASE}graph/source/defect", add=[
+        ox.Triple(template, ox.NamedNode("http://purl.org/dc/terms/title"), ox.Literal("Otrs nosaukums", language="lv"))])])
+    about_template = {(r.record, r.shape.rsplit("#", 1)[-1]) for r in validate_records(store, [rid("service/s-38")]).results if r.focus == template.value}
+    assert about_template == {(rid("service/s-38"), "RecordTitleShape")}
+    follows = NEW_SERVICE.replace("    cv:hasChannel <", f"    virsis:followsTemplate {template} ;\n    cv:hasChannel <", 1)
+    graph = f"{BASE}graph/org/vdaa/new-services"
+    assert put(client, graph, follows, secret["vdaa"]).status_code == 201
+    assert ask(client, f"<{BASE}id/service/s-900> <https://w3id.org/virsis/ontology#followsTemplate> {template}")
+    # A part the write itself describes is the write's: its defect refuses it.
+    before = set(store.quads())
+    bad_cost = follows.replace("    cv:hasChannel <", f"    cv:hasCost <{BASE}id/cost/s-900> ;\n    cv:hasChannel <", 1) + \
+        f'<{BASE}id/cost/s-900> a cv:Cost ; dct:identifier "s-900" ; cv:hasValue "-5"^^<http://www.w3.org/2001/XMLSchema#double> .\n'
+    r = put(client, graph, bad_cost, secret["vdaa"])
+    assert r.status_code == 422 and f"- {BASE}id/cost/s-900 http://data.europa.eu/m8g/hasValue: " in r.text, r.text
+    assert template.value not in r.text  # s-38's defect is not listed
+    assert set(store.quads()) == before

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from itertools import chain
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from .importing import IDENTIFIER_PREDICATE as IDENTIFIER, record_classes
 from .records import RDF_TYPE
 from .shacl.register import NeighbourhoodRecords, _is_iri
 from .store import GraphChange, Store
-from .validation import linking_records
+from .validation import Report, linking_records, validate_neighbourhood
 
 TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
 
@@ -178,6 +178,25 @@ def touched(store: Store, subjects: Iterable, write: Write = NOTHING) -> set[ox.
 
     owners = linking_records(subjects - records, parents, kinds)
     return {s for s in subjects if isinstance(s, ox.NamedNode)} | set(chain.from_iterable(owners.values()))
+
+
+def validate_after(store: Store, write: Write, focus: set[ox.NamedNode], conditions: Iterable[int] = (),
+                   where: dict | None = None) -> Report:
+    """Validate ``focus`` as it will be after ``write``, before it is made, in its neighbourhood.
+
+    Every shape runs on the :func:`neighbourhood` (and the model), with pyshacl
+    as :func:`~virsis_graph.validation.validate_graph` runs it; the report
+    keeps the results about ``focus``, filed under records as the whole
+    register's report will file them once the write is made
+    (:class:`RecordsAfter`): the cost is in proportion to the write, not to
+    the register. A part that other records share (a template) belongs to the
+    least of the nearest records linking to it, so a write is not refused for
+    a defect of a template another record owns, unless it describes the
+    template itself.
+    """
+    triples = list(neighbourhood(store, focus, write))
+    return validate_neighbourhood(store, triples, [URIRef(f.value) for f in focus], conditions, where or {},
+                                  lambda scope, data: RecordsAfter(store, write, scope, data))
 
 
 def neighbourhood(store: Store, focus: set, write: Write) -> set[ox.Triple]:

@@ -619,7 +619,7 @@ def validate_import(store: Store, result: ImportResult, subjects: Iterable = (),
     records are read from the store, inside the import's write session,
     before it commits.
     """
-    from .changes import NOTHING, RecordsAfter, neighbourhood, plan_write, records_after, touched
+    from .changes import NOTHING, plan_write, records_after, touched, validate_after
 
     where = locations(result)
     data = {s.graph for s in result.sources}
@@ -629,9 +629,7 @@ def validate_import(store: Store, result: ImportResult, subjects: Iterable = (),
     if pending is None:
         report = validate_records(store, sorted(f.value for f in focus), conditions, where)
     else:
-        # Filed as the whole register will file them once the import is made: its records are not in the store yet.
-        report = _validate_focus(store, list(neighbourhood(store, focus, write)), [URIRef(f.value) for f in focus], conditions, where,
-                                 lambda scope, data: RecordsAfter(store, write, scope, data))
+        report = validate_after(store, write, focus, conditions, where)
     report.records = len(brought | records_after(store, focus - brought, write))
     return report
 
@@ -672,7 +670,7 @@ def validate_records(store: Store, records: Iterable[str], conditions: Iterable[
     triples = own + _with_blank_parts(store, store.describe(owned))
     subjects = {t.subject for t in triples}
     linked = {t.object for t in triples if isinstance(t.object, ox.NamedNode) and t.object not in subjects}
-    report = _validate_focus(store, triples + store.describe(linked), [URIRef(i.value) for i in focus], conditions, where)
+    report = validate_neighbourhood(store, triples + store.describe(linked), [URIRef(i.value) for i in focus], conditions, where)
     if engine != "pyshacl":
         report.fallback["(blank nodes)"] = ["ieraksti ar daļām, kas rakstītas kā tukšie mezgli / records with parts written as blank nodes"]
     return report
@@ -694,10 +692,14 @@ def _with_blank_parts(store: Store, triples: list[ox.Triple]) -> list[ox.Triple]
     return out
 
 
-def _validate_focus(store: Store, triples: list[ox.Triple], focus: list[URIRef], conditions: Iterable[int], where: dict[str, Location],
-                    index: Callable[[set[str], Graph], RecordIndex] | None = None) -> Report:
-    """pyshacl on ``triples`` (``focus``'s neighbourhood) and the model, the report cut to ``focus``;
-    ``index(nodes, data)`` files results under records (default: as the whole register in ``store`` files them)."""
+def validate_neighbourhood(store: Store, triples: list[ox.Triple], focus: list[URIRef], conditions: Iterable[int], where: dict[str, Location],
+                           index: Callable[[set[str], Graph], RecordIndex] | None = None) -> Report:
+    """pyshacl on ``triples`` (``focus``'s neighbourhood) and the model, the report cut to ``focus``.
+
+    Every node is validated and the report cut afterwards (see below);
+    ``index(nodes, data)`` files results under records (by default as the
+    whole register in ``store`` files them).
+    """
     if not focus:
         return Report([], 0, Graph())
     from .shacl.register import NeighbourhoodRecords

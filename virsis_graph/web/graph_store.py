@@ -30,7 +30,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ..changes import Write, neighbourhood, plan_write, touched
+from ..changes import Write, plan_write, touched, validate_after
 from ..privacy import public_quads
 from ..settings import base_iri
 from ..store import GraphChange, RegisterError, Store
@@ -144,24 +144,15 @@ def out_of_scope(triples: list[ox.Triple], organisation: str, store) -> list[str
 def validate_write(store: Store, write: Write) -> Report | None:
     """Validate the records ``write`` touches, as they will be after it, in their neighbourhood; None when it touches none.
 
-    As ``virsis import`` validates an import's records: the data graph holds
-    their statements, those of what they own and of what they and those link
-    to (so ``sh:class`` and membership checks see the register), and the model;
-    every shape runs, with pyshacl as :func:`~virsis_graph.validation.validate_graph`
-    runs it, and the report keeps the results about the touched records — the
-    cost is in proportion to the write, not to the register. The neighbours are
-    validated but not reported: what they link to is not all there. A part that
-    other records share (a template) has only the written record linking to it
-    here, so its Violations refuse the write, where an import files them under
-    the part's first record (``validation.owning_records``).
+    As ``virsis import`` validates an import it cannot read back before it
+    commits (:func:`~virsis_graph.changes.validate_after`): results about a
+    part are filed under the records that will own it, so a write is not
+    refused for a defect of a template another record owns.
     """
-    from ..validation import model, restricted, shapes_for, to_rdflib, validate_graph
-
     focus = touched(store, {q.subject for q in chain(write.added, write.removed)}, write)
     if not focus:
         return None
-    report = validate_graph(to_rdflib(neighbourhood(store, focus, write)) + model(), shapes_for(()), {})
-    return restricted(report, {f.value for f in focus})
+    return validate_after(store, write, focus)
 
 
 def _refusal(request: Request, report: Report) -> Response:
