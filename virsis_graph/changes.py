@@ -22,15 +22,11 @@ from rdflib import Graph, URIRef
 
 from .importing import IDENTIFIER_PREDICATE as IDENTIFIER, record_classes
 from .records import RDF_TYPE
-from .shacl.register import NeighbourhoodRecords, _is_iri
+from .shacl.register import NeighbourhoodRecords
 from .store import GraphChange, Store
-from .validation import Report, linking_records, validate_neighbourhood
+from .validation import Report, is_iri, linking_records, validate_neighbourhood
 
 TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
-
-BATCH = 500
-"""Nodes named in one query's VALUES."""
-
 
 @dataclass
 class Write:
@@ -82,15 +78,9 @@ def plan_write(store: Store, changes: list[GraphChange]) -> Write:
     return Write(before, after)
 
 
-def _named_batches(nodes: Iterable) -> Iterable[str]:
-    """The named nodes among ``nodes``, as VALUES lists of at most :data:`BATCH`.
-
-    Safe to write into a query: each was validated by ``ox.NamedNode`` and is
-    written in its own syntax.
-    """
-    named = sorted((n for n in nodes if isinstance(n, ox.NamedNode)), key=lambda n: n.value)
-    for start in range(0, len(named), BATCH):
-        yield " ".join(str(n) for n in named[start : start + BATCH])
+def _named(nodes: Iterable) -> list[ox.NamedNode]:
+    """The named nodes among ``nodes``, in a fixed order (what a query can ask for by name)."""
+    return sorted((n for n in nodes if isinstance(n, ox.NamedNode)), key=lambda n: n.value)
 
 
 def statements_after(store: Store, subjects: set, write: Write) -> set[ox.Triple]:
@@ -101,17 +91,14 @@ def statements_after(store: Store, subjects: set, write: Write) -> set[ox.Triple
     ``[ a cv:Cost ]``), which cannot be asked for by name.
     """
     found: set[ox.Triple] = set()
-    for values in _named_batches(subjects):
-        rows = store.query(
-            f"SELECT ?s ?p ?o ?g ?bp ?bo WHERE {{ VALUES ?s {{ {values} }} "
-            "GRAPH ?g { ?s ?p ?o OPTIONAL { ?o ?bp ?bo FILTER(isBlank(?o)) } } }"
-        )
-        for r in rows:
-            if r["g"].value in write.after:
-                continue
-            found.add(ox.Triple(r["s"], r["p"], r["o"]))
-            if r["bp"] is not None:
-                found.add(ox.Triple(r["o"], r["bp"], r["bo"]))
+    rows = store.query_batched(_named(subjects), "SELECT ?s ?p ?o ?g ?bp ?bo WHERE { VALUES ?s { %s } "
+                               "GRAPH ?g { ?s ?p ?o OPTIONAL { ?o ?bp ?bo FILTER(isBlank(?o)) } } }")
+    for r in rows:
+        if r["g"].value in write.after:
+            continue
+        found.add(ox.Triple(r["s"], r["p"], r["o"]))
+        if r["bp"] is not None:
+            found.add(ox.Triple(r["o"], r["bp"], r["bo"]))
     for quads in write.after.values():
         found.update(ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.subject in subjects)
     return found
@@ -125,11 +112,9 @@ def linking_after(store: Store, nodes: Iterable, write: Write) -> dict[object, s
     """
     nodes = set(nodes)
     found: dict[object, set] = {}
-    for values in _named_batches(nodes):
-        rows = store.query(f"SELECT DISTINCT ?s ?o ?g WHERE {{ VALUES ?o {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")
-        for r in rows:
-            if r["g"].value not in write.after:
-                found.setdefault(r["o"], set()).add(r["s"])
+    for r in store.query_batched(_named(nodes), "SELECT DISTINCT ?s ?o ?g WHERE { VALUES ?o { %s } GRAPH ?g { ?s ?p ?o } }"):
+        if r["g"].value not in write.after:
+            found.setdefault(r["o"], set()).add(r["s"])
     for node, subjects in store.linking(n for n in nodes if isinstance(n, ox.BlankNode)).items():
         found.setdefault(node, set()).update(subjects)
     for quads in write.after.values():
@@ -144,9 +129,8 @@ def kinds_after(store: Store, nodes: Iterable, write: Write) -> dict[ox.NamedNod
     nodes = set(nodes)
     classes = record_classes()
     found: dict[ox.NamedNode, str] = {}
-    for values in _named_batches(nodes):
-        rows = store.query(f"SELECT ?s ?c ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s a ?c }} }}")
-        found.update((r["s"], classes[r["c"].value]) for r in rows if r["g"].value not in write.after and r["c"].value in classes)
+    rows = store.query_batched(_named(nodes), "SELECT ?s ?c ?g WHERE { VALUES ?s { %s } GRAPH ?g { ?s a ?c } }")
+    found.update((r["s"], classes[r["c"].value]) for r in rows if r["g"].value not in write.after and r["c"].value in classes)
     for quads in write.after.values():
         found.update((q.subject, classes[q.object.value]) for q in quads if q.predicate == RDF_TYPE and q.subject in nodes
                      and isinstance(q.subject, ox.NamedNode) and q.object.value in classes)
@@ -224,7 +208,7 @@ class RecordsAfter(NeighbourhoodRecords):
         self.write = write
 
     def _kinds_of(self, nodes: Iterable[str]) -> dict[str, str]:
-        terms = {ox.NamedNode(n) for n in nodes if _is_iri(n)}
+        terms = {ox.NamedNode(n) for n in nodes if is_iri(n)}
         return {node.value: kind for node, kind in kinds_after(self.store, terms, self.write).items()}
 
     def _linking(self, nodes: list) -> dict:
@@ -234,7 +218,7 @@ class RecordsAfter(NeighbourhoodRecords):
         identifiers: dict[str, str] = {}
         titles: dict[str, dict[str, str]] = defaultdict(dict)
         # Sorted: of two identifiers, the same one every time.
-        for t in sorted(statements_after(self.store, {ox.NamedNode(r) for r in records if _is_iri(r)}, self.write), key=str):
+        for t in sorted(statements_after(self.store, {ox.NamedNode(r) for r in records if is_iri(r)}, self.write), key=str):
             if t.predicate == IDENTIFIER and isinstance(t.object, ox.Literal):
                 identifiers.setdefault(t.subject.value, t.object.value)
             elif t.predicate == TITLE and isinstance(t.object, ox.Literal) and t.object.language:

@@ -146,11 +146,11 @@ class Store(ABC):
     def about(self, subjects: Iterable[ox.NamedNode | ox.BlankNode], graph: str) -> list[tuple]:
         """Every triple of ``graph`` whose subject is one of ``subjects``, as (s, p, o) tuples."""
         g = ox.NamedNode(graph)
-        rows = self._per_subjects((s for s in subjects if isinstance(s, ox.NamedNode)), f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ %s }} GRAPH {g} {{ ?s ?p ?o }} }}")
+        rows = self.query_batched((s for s in subjects if isinstance(s, ox.NamedNode)), f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ %s }} GRAPH {g} {{ ?s ?p ?o }} }}")
         return [(r["s"], r["p"], r["o"]) for r in rows]
 
-    def _per_subjects(self, iris: Iterable[ox.NamedNode], sparql: str) -> Iterator:
-        """The rows of ``sparql`` with its ``%s`` replaced by ``iris``, 500 at a time (one request stays small)."""
+    def query_batched(self, iris: Iterable[ox.NamedNode], sparql: str) -> Iterator:
+        """The rows of ``sparql`` with its ``%s`` (a VALUES list) replaced by ``iris``, 500 at a time (one request stays small)."""
         wanted = list(iris)
         for start in range(0, len(wanted), 500):
             # IRIs were validated by ox.NamedNode and are written in its own syntax.
@@ -158,7 +158,7 @@ class Store(ABC):
 
     def existing(self, iris: Iterable[ox.NamedNode]) -> set[ox.NamedNode]:
         """Those of ``iris`` that are registered: the subject of a ``dct:identifier``."""
-        rows = self._per_subjects(iris, "SELECT DISTINCT ?s WHERE { VALUES ?s { %s } ?s <http://purl.org/dc/terms/identifier> ?id }")
+        rows = self.query_batched(iris, "SELECT DISTINCT ?s WHERE { VALUES ?s { %s } ?s <http://purl.org/dc/terms/identifier> ?id }")
         return {row["s"] for row in rows}
 
     def describe(self, iris: Iterable[ox.NamedNode | ox.BlankNode]) -> list[ox.Triple]:
@@ -167,7 +167,7 @@ class Store(ABC):
         Blank nodes are described only by the embedded store, which keeps their
         labels: SPARQL cannot name one, so a server engine leaves them out.
         """
-        rows = self._per_subjects((i for i in iris if isinstance(i, ox.NamedNode)), "SELECT ?s ?p ?o WHERE { VALUES ?s { %s } GRAPH ?g { ?s ?p ?o } }")
+        rows = self.query_batched((i for i in iris if isinstance(i, ox.NamedNode)), "SELECT ?s ?p ?o WHERE { VALUES ?s { %s } GRAPH ?g { ?s ?p ?o } }")
         return [ox.Triple(r["s"], r["p"], r["o"]) for r in rows]
 
     def linking(self, nodes: Iterable[ox.NamedNode | ox.BlankNode]) -> dict[ox.NamedNode | ox.BlankNode, set[ox.NamedNode | ox.BlankNode]]:
@@ -178,7 +178,7 @@ class Store(ABC):
         a server engine finds none.
         """
         found: dict[ox.NamedNode | ox.BlankNode, set[ox.NamedNode | ox.BlankNode]] = {}
-        rows = self._per_subjects((n for n in nodes if isinstance(n, ox.NamedNode)), "SELECT DISTINCT ?s ?o WHERE { VALUES ?o { %s } ?s ?p ?o }")
+        rows = self.query_batched((n for n in nodes if isinstance(n, ox.NamedNode)), "SELECT DISTINCT ?s ?o WHERE { VALUES ?o { %s } ?s ?p ?o }")
         for r in rows:
             found.setdefault(r["o"], set()).add(r["s"])
         return found

@@ -338,6 +338,18 @@ def linking_records(nodes: Iterable, parents: Callable[[list], dict[object, Iter
     return owners
 
 
+def is_iri(text: str) -> bool:
+    """Whether a result's focus node, named by ``text``, is an IRI, not a blank node's label.
+
+    An IRI has a scheme and a colon; a blank node's label has no colon.
+    """
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return ":" in text
+
+
 class GraphRecords:
     """:class:`RecordIndex` over an rdflib graph of the data."""
 
@@ -350,8 +362,7 @@ class GraphRecords:
 
     def owners(self, nodes: set[str], kinds: dict[str, str]) -> dict[str, str]:
         def parents(batch: list[str]) -> dict[str, Iterable[str]]:
-            # A result names its focus by text: an IRI has a scheme and a colon, a blank node's label none.
-            return {n: [str(s) for s in self.data.subjects(None, URIRef(n) if ":" in n else BNode(n))] for n in batch}
+            return {n: [str(s) for s in self.data.subjects(None, URIRef(n) if is_iri(n) else BNode(n))] for n in batch}
 
         return owning_records(nodes, parents, kinds)
 
