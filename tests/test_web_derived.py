@@ -93,6 +93,21 @@ def test_a_value_made_from_the_register_before_a_write_is_not_kept():
     assert derived.background("k", lambda: "after the write", wait=5) == "after the write"
 
 
+def test_the_newest_value_made_is_remembered_across_writes_when_asked_for():
+    derived, release = Derived(), threading.Event()
+    assert derived.background("k", lambda: "first", wait=5, last=True) == "first"
+    assert derived.background("other", lambda: "not remembered", wait=5) == "not remembered"
+    derived.clear()
+    assert (derived.peek("k"), derived.last("k"), derived.last("other")) == (None, "first", None)
+    # Made from the register before a second write: not kept, but newer than "first".
+    assert derived.background("k", lambda: release.wait(10) and "second", wait=0.01, last=True) is None
+    derived.clear()
+    assert derived.last("k") == "first"
+    release.set()
+    assert eventually(lambda: derived.last("k") == "second", 10)
+    assert derived.peek("k") is None
+
+
 def test_an_error_reaches_the_request_and_the_next_request_tries_again():
     derived = Derived()
 
@@ -133,6 +148,40 @@ def test_the_quality_page_says_the_scorecard_is_being_computed_meanwhile(fresh_c
     page = eventually(lambda: (r := fresh_client.get("/quality", headers=HTML)).status_code == 200 and r.text)
     assert page and page.count('/quality?condition=') >= 10  # the ten bars
     assert store is fresh_client.app.state.store
+
+
+def test_after_a_write_the_quality_page_shows_the_last_scorecard_saying_so_while_the_next_is_computed(writable_site, monkeypatch):
+    """At national scale a scorecard takes minutes; with writes every few minutes there would rarely be one to see.
+
+    The first scorecard (the example registry: vdaa's services, no s-900) is
+    shown, with the time its validation started, after s-900 is written and
+    while the next scorecard is held back; then the next one, which lists s-900.
+    """
+    client, release = writable_site.client, threading.Event()
+    release.set()
+
+    def held(store_):
+        release.wait(60)
+        return dashboard.compiled_scorecards(store_)
+
+    client.app.state.make_scorecards = held
+    monkeypatch.setattr(dashboard, "WAIT", 0.05)
+    vdaa = {"institution": "vdaa"}
+    stamp = r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC"
+    first = eventually(lambda: (r := client.get("/quality", params={**vdaa, "lang": "en"}, headers=HTML)).status_code == 200 and r.text)
+    assert first and "s-900" not in first and "/id/service/s-" in first
+    made_at = re.search("Assessed at " + stamp, first).group(1)
+    release.clear()
+    auth = {"Authorization": f"Bearer {writable_site.secrets['vdaa']}", "Content-Type": "text/turtle"}
+    assert client.put("/graph-store", params={"graph": GRAPH}, content=NEW_SERVICE.encode(), headers=auth).status_code == 201
+    for lang, words in (("lv", "Novērtējums uz " + stamp + r"\.</strong>\s*Reģistrs kopš tā laika ir mainīts"),
+                        ("en", "The scorecard as of " + stamp + r"\.</strong>\s*The register has changed since")):
+        r = client.get("/quality", params={**vdaa, "lang": lang}, headers=HTML)
+        assert r.status_code == 200 and "s-900" not in r.text
+        assert re.search(words, r.text).group(1) == made_at, lang
+    release.set()
+    later = eventually(lambda: "s-900" in (r := client.get("/quality", params={**vdaa, "lang": "en"}, headers=HTML)).text and r.text)
+    assert later and "has changed since" not in later and re.search("Assessed at " + stamp, later).group(1) >= made_at
 
 
 def test_the_quality_page_says_plainly_when_the_register_is_too_large(fresh_client, example_store, monkeypatch):

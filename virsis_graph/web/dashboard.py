@@ -6,7 +6,11 @@ that do not pass all its checks, an institution to its services (100 a page).
 The scorecard validates the whole register with every shape. It is made once,
 for both languages, in a background thread (:mod:`.derived`), and kept until the
 next write; meanwhile the page says it is being computed (``503`` with
-``Retry-After``, reloading by itself). What makes it is a hook:
+``Retry-After``, reloading by itself). After a write, while the next one is
+computed, the page shows the last one made, saying when its validation started
+and that the register has changed since: at national scale a scorecard takes
+minutes, and with writes every few minutes there would otherwise rarely be one
+to see. Every scorecard says when it was made. What makes it is a hook:
 ``app.state.make_scorecards``, a function of the store giving ``{language:
 Scorecard}``, by default :func:`compiled_scorecards`: the compiled SHACL
 engine (``virsis_graph/shacl/``, the shapes as SPARQL queries over the store)
@@ -24,7 +28,9 @@ made again after every write), and the page says so plainly, pointing to
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape, quoteattr
 
@@ -76,25 +82,50 @@ def compiled_scorecards(store: Store) -> dict[str, Scorecard]:
     return store_scorecards(store, LANGUAGES)
 
 
-def card_for(request: Request, lang: str) -> Scorecard | None:
-    """The scorecard in ``lang``, or None while it is being computed (it is started if it is not).
+@dataclass(frozen=True)
+class Assessment:
+    """The scorecards of one validation of the whole register."""
 
-    Raises :class:`TooLarge` when the register is too large for the validator;
-    that answer is kept like a scorecard, until the next write.
+    cards: dict[str, Scorecard]
+    """By site language."""
+    at: dt.datetime
+    """When the validation started (UTC): the register as it was then."""
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The scorecard a page shows."""
+
+    card: Scorecard
+    at: dt.datetime
+    current: bool
+    """False: a write has changed the register since, and the next scorecard is being computed."""
+
+
+def card_for(request: Request, lang: str) -> Shown | None:
+    """The scorecard in ``lang``; the last one made while the next is computed; None while the first is.
+
+    It is started if it is not being computed. Raises :class:`TooLarge` when
+    the register is too large for the validator; that answer is kept like a
+    scorecard, until the next write.
     """
     state = request.app.state
     store, make = state.store, state.make_scorecards
 
-    def made() -> dict[str, Scorecard] | TooLarge:
+    def made() -> Assessment | TooLarge:
+        at = dt.datetime.now(dt.timezone.utc)
         try:
-            return make(store)
+            return Assessment(make(store), at)
         except TooLarge as too_large:
             return too_large
 
-    cards = state.derived.background(SCORECARDS, made, WAIT)
-    if isinstance(cards, TooLarge):
-        raise cards
-    return None if cards is None else cards[lang]
+    assessment = state.derived.background(SCORECARDS, made, WAIT, last=True)
+    if isinstance(assessment, TooLarge):
+        raise assessment
+    if assessment is not None:
+        return Shown(assessment.cards[lang], assessment.at, True)
+    previous = state.derived.last(SCORECARDS)
+    return Shown(previous.cards[lang], previous.at, False) if isinstance(previous, Assessment) else None
 
 
 def bars_svg(items: list[tuple[str, float | None, str, str]], title: str) -> str:
@@ -131,7 +162,7 @@ def quality(request: Request) -> Response:
     """The dashboard; ``?condition=N`` lists the services with a failed check or a result under it, ``?institution=ID`` its services."""
     lang = request.app.state.language(request)
     try:
-        card = card_for(request, lang)
+        assessed = card_for(request, lang)
     except TooLarge as too_large:
         n = f"{too_large.statements:,}".replace(",", "\u00a0")
         return pending_page(
@@ -142,11 +173,12 @@ def quality(request: Request) -> Response:
             "after every change would take many minutes. The command virsis quality --store gives it.",
             retry=None,
         )
-    if card is None:
+    if assessed is None:
         return pending_page(request, "Pakalpojumu kvalitāte" if lang == "lv" else "Service quality",
                             "Kvalitātes novērtējums tiek aprēķināts (tiek pārbaudīts viss reģistrs); lapa atjaunosies pati.",
                             "The scorecard is being computed (the whole register is being validated); the page will reload by itself.",
                             RETRY_AFTER)
+    card = assessed.card
     names = condition_labels(lang)
     register = card.register.cells
     bars = bars_svg(
@@ -164,7 +196,7 @@ def quality(request: Request) -> Response:
         listed = [s for s in card.services if s.institution == institution]
     shown, page, pages = page_of(request, listed, PAGE_SIZE)
     return HTMLResponse(request.app.state.render(
-        "quality.html", request, card=card, names=names, conditions=CONDITIONS, bars=bars, percent=_percent,
+        "quality.html", request, card=card, at=assessed.at.strftime("%Y-%m-%d %H:%M:%S"), current=assessed.current, names=names, conditions=CONDITIONS, bars=bars, percent=_percent,
         condition=int(condition) if condition.isdigit() else None, institution=institution, listed=shown,
         total=len(listed), page=page, pages=pages, page_link=lambda n: "/quality?" + urlencode(
             {**({"condition": condition} if condition else {"institution": institution}), "lang": lang, "page": n}) + "#services",

@@ -14,6 +14,11 @@ for what takes a second or two) or in a background thread
 being made and asks again later). Either way concurrent requests wait for the one
 maker rather than make it twice, and a value made from the register as it was
 before a write is handed to the requests that were waiting for it but not kept.
+
+What takes minutes at national scale (the scorecard) would, with writes every
+few minutes, rarely be there at all; for such a value the newest one made is
+remembered across writes (``background(..., last=True)``, :meth:`Derived.last`),
+so that a page can show it, saying when it was made, while the next is made.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ class Derived:
         self._values: dict[Hashable, Any] = {}
         self._making: dict[Hashable, Future] = {}
         self._generation = 0
+        self._last: dict[Hashable, tuple[int, Any]] = {}  # key → (the generation it was made in, the newest value made)
 
     def _claim(self, key: Hashable) -> tuple[Future, bool, int]:
         """The future of ``key`` (done when kept), whether the caller must make it, and the generation it belongs to."""
@@ -48,7 +54,7 @@ class Derived:
             self._making[key] = future
             return future, True, self._generation
 
-    def _make(self, key: Hashable, make: Callable[[], Any], future: Future, generation: int) -> None:
+    def _make(self, key: Hashable, make: Callable[[], Any], future: Future, generation: int, last: bool = False) -> None:
         try:
             value = make()
         except BaseException as exc:  # handed to the waiting requests; the next request tries again
@@ -62,6 +68,8 @@ class Derived:
                 del self._making[key]
             if generation == self._generation:
                 self._values[key] = value
+            if last and generation >= self._last.get(key, (-1, None))[0]:
+                self._last[key] = (generation, value)
         future.set_result(value)
 
     def get(self, key: Hashable, make: Callable[[], T]) -> T:
@@ -71,20 +79,26 @@ class Derived:
             self._make(key, make, future, generation)
         return future.result()
 
-    def background(self, key: Hashable, make: Callable[[], T], wait: float) -> T | None:
+    def background(self, key: Hashable, make: Callable[[], T], wait: float, last: bool = False) -> T | None:
         """The value of ``key`` if it is kept or made within ``wait`` seconds, else None while a thread makes it.
 
         ``make`` runs in a daemon thread of its own, so a request never waits
         longer than ``wait``; an error in it is raised to the requests waiting,
-        and the next request starts again.
+        and the next request starts again. With ``last``, the value made is
+        also remembered across writes for :meth:`last`.
         """
         future, mine, generation = self._claim(key)
         if mine:
-            threading.Thread(target=self._make, args=(key, make, future, generation), name=f"virsis-derived-{key}", daemon=True).start()
+            threading.Thread(target=self._make, args=(key, make, future, generation, last), name=f"virsis-derived-{key}", daemon=True).start()
         try:
             return future.result(timeout=wait)
         except FutureTimeout:
             return None
+
+    def last(self, key: Hashable) -> Any | None:
+        """The newest value of ``key`` made with ``last=True``, though writes since may have made it out of date; or None."""
+        with self._lock:
+            return self._last.get(key, (None, None))[1]
 
     def peek(self, key: Hashable) -> Any | None:
         """The kept value of ``key``, or None (never makes it)."""
