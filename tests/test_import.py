@@ -499,3 +499,22 @@ def test_an_import_validated_before_it_is_written_files_the_results_about_parts_
     with endpoint.store() as remote:
         assert results(import_files(remote, files, validate=True)) == live
         assert not remote.graphs()
+
+
+def test_a_record_a_file_no_longer_has_is_checked_from_the_records_linking_to_it(register, store_path):
+    """people.csv again without p-01, the owner of s-01 and s-02 (SERVICES): the import reports what that does to them.
+
+    The two services then link to an owner the register no longer describes:
+    LinkedRecordRegisteredShape's Warning on each (not a Violation: the import
+    is written). s-03's owner is p-02, still there: nothing about it. The
+    import used to validate only p-02, the record the file still has.
+    """
+    assert run("import", "--no-validate", *map(str, register.values()), store=store_path).exit_code == 0
+    people = write(register["people.csv"].parent, "people.csv", "\n".join(line for line in PEOPLE.splitlines() if not line.startswith("p-01,")) + "\n")
+    with EmbeddedStore(store_path) as store:
+        result = import_files(store, [people], validate=True)
+    assert result.written and not result.errors
+    unregistered = {r.record.rsplit("/", 1)[1] for r in result.report.results if r.shape.endswith("#LinkedRecordRegisteredShape")}
+    assert unregistered == {"s-01", "s-02"}
+    assert not [r for r in result.report.results if r.record.endswith("/s-03")]
+    assert result.report.records == 3  # p-02 and the two services

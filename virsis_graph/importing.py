@@ -761,6 +761,9 @@ class _Import:
 
     def _remove(self, graph: str, remove: list[Terms], state: _Table) -> None:
         if remove:
+            if self.keep:
+                # A record the file no longer has may be one others link to (its owner, a resource they use).
+                self.subjects.update(t[0] for t in remove)
             state.removed += len(remove)
             self._write([GraphChange(graph, remove=TripleList(remove))])
 
