@@ -439,10 +439,11 @@ def test_an_rdf_import_validates_the_records_it_touches_though_it_does_not_type_
     """A Turtle file can add to a record another file describes; the import validates that record as it will be.
 
     s-01 of the example registry has no results. Each file adds a defect to it
-    without an ``rdf:type`` for s-01: the import is refused and the store is as
-    it was; the dry run (which validates the file's statements before they
-    are written) finds exactly the same results, s-01's description in the
-    examples' graph read with them, so no missing title is reported.
+    without an ``rdf:type`` for s-01: the import is refused, with either engine,
+    and the store is as it was; the dry run (which validates the file's
+    statements before they are written) finds exactly the same results, s-01's
+    description in the examples' graph read with them, so no missing title is
+    reported.
     """
     from collections import Counter
 
@@ -464,10 +465,10 @@ def test_an_rdf_import_validates_the_records_it_touches_though_it_does_not_type_
                         r.shape.rsplit("#", 1)[-1], r.path) for r in report.results if r.severity == "violation")
 
     before = set(store.quads())
-    for dry_run in (False, True):
-        refused = import_files(store, [path], validate=True, dry_run=dry_run)
-        assert found(refused.report) == expected, dry_run
-        assert any("violations" in e for e in refused.errors), dry_run
+    for dry_run, engine in ((False, "auto"), (False, "pyshacl"), (True, "auto")):
+        refused = import_files(store, [path], validate=True, dry_run=dry_run, engine=engine)
+        assert found(refused.report) == expected, (dry_run, engine)
+        assert any("violations" in e for e in refused.errors), (dry_run, engine)
         assert set(store.quads()) == before
     assert not import_files(store, [path], validate=False).errors
     # Imported anyway, s-01 validated alone (as the whole register's report files them) has the same.
@@ -518,3 +519,17 @@ def test_a_record_a_file_no_longer_has_is_checked_from_the_records_linking_to_it
     assert unregistered == {"s-01", "s-02"}
     assert not [r for r in result.report.results if r.record.endswith("/s-03")]
     assert result.report.records == 3  # p-02 and the two services
+
+
+def test_an_import_is_validated_alike_by_either_engine(tmp_path):
+    """The example registry, with its planted violations (data/examples/README.md), refused alike by both engines."""
+    files = [str(f) for f in resources.example_files()]
+    outputs = {}
+    for engine in ("auto", "pyshacl"):
+        result = run("import", *files, "--engine", engine, store=tmp_path / engine)
+        assert result.exit_code == 2 and "nothing was written" in " ".join(result.output.split()), result.output
+        outputs[engine] = result.output
+    assert outputs["auto"] == outputs["pyshacl"]
+    assert "s-33" in outputs["auto"] and "CostValueShape" in outputs["auto"]  # defect i: a negative fee
+    refused = run("import", files[0], "--engine", "jena", store=tmp_path / "jena")
+    assert refused.exit_code == 2 and "--engine" in refused.output

@@ -24,6 +24,7 @@ import csv
 from collections import Counter
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -312,6 +313,34 @@ def test_a_sparql_constraint_on_a_remote_engine_finds_what_the_embedded_store_fi
         import_examples(remote)  # the model too: validation then runs on the engine itself, not on a copy
         assert is_initialised(remote) and not import_files(remote, files).errors
         assert report_results(validate_store(remote, engine="fast").graph) == expected
+
+
+def test_many_focus_nodes_get_from_the_whole_register_run_the_rows_one_at_a_time_gives(example_store, monkeypatch):
+    """Past a share of the register (``engine.FOCUS_SHARE``) the focus nodes' rows come from the set-at-a-time checks.
+
+    The 51 services of the example registry and their channels and costs, once
+    one at a time (one query per check that may hold the node) and once from
+    the whole register's checks (one query per check), give the same rows.
+    """
+    from virsis_graph.shacl import engine
+    from virsis_graph.validation import shapes_for
+
+    rows = example_store.query("SELECT DISTINCT ?s WHERE { ?s a ?c VALUES ?c { <http://data.europa.eu/m8g/Channel> "
+                               "<http://data.europa.eu/m8g/Cost> } } ")
+    focus = sorted({r["s"] for r in rows}, key=str) + [ox.NamedNode(rid(f"service/s-{n:02}")) for n in range(1, 52)]
+    shapes = shapes_for(())
+
+    def outcome(share: float):
+        monkeypatch.setattr(engine, "FOCUS_SHARE", share)
+        found = engine.validate(example_store, shapes, focus=focus)
+        return found, Counter(found.rows)
+
+    monkeypatch.setattr(engine, "FOCUS_FEW", 0)
+    one_at_a_time, by_node = outcome(1e9)
+    whole, by_set = outcome(0.0)
+    assert whole.queries < len(focus) < one_at_a_time.queries  # each way was taken
+    assert by_set == by_node and by_node
+    assert {r.focus for r in whole.rows} <= set(focus)
 
 
 def test_the_example_registry_gets_pyshacl_s_report(example_store):

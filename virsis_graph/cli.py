@@ -171,6 +171,7 @@ def import_(
     dry_run: bool = typer.Option(False, "--dry-run", help="Tikai parāda izmaiņas / show what would change and write nothing."),
     strict: bool = typer.Option(False, "--strict", help="Saites uz neko ir kļūdas / treat dangling links as errors."),
     no_validate: bool = typer.Option(False, "--no-validate", help="Nepārbauda ierakstus pret formām / import records even if they break registration rules."),
+    engine: str = typer.Option("auto", "--engine", help="Pārbaudes dzinējs / engine validating the records in the embedded store: auto (compiled SPARQL, pyshacl for any shape it cannot compile), fast or pyshacl; a dry run and --endpoint validate with pyshacl."),
     agent: Optional[str] = typer.Option(None, "--agent", help="Kas importē / who imports, for the provenance (default: the login name)."),
     store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
     endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
@@ -186,6 +187,10 @@ def import_(
 
     Example: virsis import data/templates/services.csv --dry-run
     """
+    from .validation import ENGINES
+
+    if engine not in ENGINES:
+        raise fail(f"--engine {engine!r}: use one of {', '.join(ENGINES)}")
     with opened(store, endpoint) as s:
         with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), console=err_console, transient=True) as bar:
             tasks: dict[str, TaskID] = {}
@@ -200,7 +205,7 @@ def import_(
                 result = import_files(
                     s, files, kind=kind, sheet=sheet, graph=graph, delimiter=delimiter,
                     keep_missing=keep_missing, agent=agent, progress=progress,
-                    dry_run=dry_run, strict=strict, validate=not no_validate,
+                    dry_run=dry_run, strict=strict, validate=not no_validate, engine=engine,
                 )
             except RegisterError as exc:
                 raise fail(str(exc)) from exc

@@ -859,6 +859,7 @@ def import_files(
     strict: bool = False,
     validate: bool = False,
     locate: bool = False,
+    engine: str = "auto",
 ) -> ImportResult:
     """Import ``paths`` into ``store`` in one atomic write, or report why not.
 
@@ -869,6 +870,9 @@ def import_files(
     changes nothing, not even its provenance. ``validate`` validates the
     imported records in their neighbourhood (the report is ``result.report``);
     ``locate`` keeps where each record was read (``result.locations``).
+    ``engine`` validates the records once written to the embedded store,
+    before committing (``validation.ENGINES``); an import validated before it
+    is written (a dry run, a server engine) is validated by pyshacl.
     """
     if graph and len(paths) > 1:
         return ImportResult(errors=["--graph names one graph: import one file with it"])
@@ -886,7 +890,7 @@ def import_files(
                 from .validation import validate_import
 
                 writes.settle()  # the records are read back from the store
-                result.report = validate_import(store, result, run.subjects, pending=None if writes.visible else writes.changes)
+                result.report = validate_import(store, result, run.subjects, pending=None if writes.visible else writes.changes, engine=engine)
                 if not result.report.conforms("violation"):
                     result.errors.append(
                         f"{result.report.count('violation')} pārkāpumi / violations: "
