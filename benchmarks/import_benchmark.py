@@ -27,9 +27,10 @@ It prints figures only and asserts nothing. ``--reimport`` also times importing
 the same files again into the filled store (which must change nothing).
 
 ``virsis import`` validates the imported records against the SHACL shapes
-before writing (pyshacl, in memory); at national scale that step alone takes
-far longer than the import, so the benchmark passes ``--no-validate`` and
-measures the import itself. ``--validate`` keeps the validation in.
+before committing (the compiled engine, in the whole register: about what
+``virsis validate`` takes for it); the benchmark passes ``--no-validate`` and
+measures the import itself, against bulk_load which validates nothing.
+``--validate`` keeps the validation in.
 """
 
 from __future__ import annotations
