@@ -656,9 +656,24 @@ def validate_records(store: Store, records: Iterable[str], conditions: Iterable[
     Records with parts written as blank nodes go to pyshacl whatever the
     ``engine`` (a query cannot bind a blank node), and the report's
     ``fallback`` says so. Results about parts are filed as the whole
-    register's report files them (:func:`owning_records`).
+    register's report files them (:func:`owning_records`). Records past a
+    share of the register (``shacl.engine.many``, a large import) are validated
+    by the whole register's checks, as ``virsis validate`` runs them, and the
+    report is cut to them: sooner, and exactly the results the whole report
+    files under them.
     """
     focus = [ox.NamedNode(iri) for iri in records]
+    if engine != "pyshacl" and focus:
+        from .shacl.engine import many
+        from .shacl.register import validate_register
+
+        if many(store, len(focus)):
+            where = where if where is not None else _store_locations(store, focus)
+            # One process: an import validates what it has written but not committed, which other processes cannot open.
+            report = validate_register(store, shapes_for(conditions), where, fallback=engine == "auto", workers=1)
+            cut = restricted(report, {f.value for f in focus})
+            cut.records, cut.fallback = len(focus), report.fallback
+            return cut
     own = _with_blank_parts(store, store.describe(focus))
     # What a record owns (channels, costs) is described in the same graph; fetch it too.
     owned = {t.object for t in own if isinstance(t.object, ox.NamedNode)} - set(focus)

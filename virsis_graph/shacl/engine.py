@@ -229,7 +229,7 @@ def validate(store: Store, shapes_graph: Graph, focus: Iterable[ox.NamedNode] | 
     """
     focus_nodes = list(focus) if focus is not None else None
     wanted = None  # the focus nodes whose rows a whole-register run keeps
-    if focus_nodes is not None and len(focus_nodes) > FOCUS_FEW and len(focus_nodes) > _typed_nodes(store) * FOCUS_SHARE:
+    if focus_nodes is not None and many(store, len(focus_nodes)):
         wanted, focus_nodes = {n.value for n in focus_nodes}, None
     shapes = shapes_of(shapes_graph)
     checks, needs_pyshacl, compiled = plan(shapes, store, focus_nodes)
@@ -280,6 +280,11 @@ def validate(store: Store, shapes_graph: Graph, focus: Iterable[ox.NamedNode] | 
         found = pyshacl_rows(_pyshacl(store, shapes_graph, compiled), focus_nodes)
         rows += found if wanted is None else [r for r in found if r.focus.value in wanted]
     return Outcome(rows, shapes_graph, allow_warnings, compiled, needs_pyshacl, queries)
+
+
+def many(store: Store, focus: int) -> bool:
+    """Whether ``focus`` nodes are validated sooner by the whole register's checks than one at a time."""
+    return focus > FOCUS_FEW and focus > _typed_nodes(store) * FOCUS_SHARE
 
 
 def _typed_nodes(store: Store) -> int:
