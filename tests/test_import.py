@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from virsis_graph import resources
 from virsis_graph.cli import app
 from virsis_graph.importing import import_files, provenance_graph, source_graph, sources
-from virsis_graph.store import EmbeddedStore
+from virsis_graph.store import EmbeddedStore, Store
 
 runner = CliRunner()
 BASE = "https://data.virsis.gov.lv/"
@@ -435,15 +435,16 @@ TOUCHING = {
 
 
 @pytest.mark.parametrize("case", sorted(TOUCHING))
-def test_an_rdf_import_validates_the_records_it_touches_though_it_does_not_type_them(tmp_path, case):
+def test_an_rdf_import_validates_the_records_it_touches_though_it_does_not_type_them(tmp_path, case, monkeypatch):
     """A Turtle file can add to a record another file describes; the import validates that record as it will be.
 
     s-01 of the example registry has no results. Each file adds a defect to it
     without an ``rdf:type`` for s-01: the import is refused, with either engine,
-    and the store is as it was; the dry run (which validates the file's
-    statements before they are written) finds exactly the same results, s-01's
-    description in the examples' graph read with them, so no missing title is
-    reported.
+    and the store is as it was; so is the dry run. With its writes held back
+    until the end, as on a server engine, the import validates the register as
+    it will be (``changes.validate_after``) and finds exactly the same results,
+    s-01's description in the examples' graph read with the file's, so no
+    missing title is reported.
     """
     from collections import Counter
 
@@ -470,20 +471,26 @@ def test_an_rdf_import_validates_the_records_it_touches_though_it_does_not_type_
         assert found(refused.report) == expected, (dry_run, engine)
         assert any("violations" in e for e in refused.errors), (dry_run, engine)
         assert set(store.quads()) == before
+    with monkeypatch.context() as held_back:
+        held_back.setattr(EmbeddedStore, "writing", lambda self, buffered=False: Store.writing(self, buffered=True))
+        refused = import_files(store, [path], validate=True)
+    assert found(refused.report) == expected and refused.errors and not refused.written
+    assert set(store.quads()) == before
     assert not import_files(store, [path], validate=False).errors
     # Imported anyway, s-01 validated alone (as the whole register's report files them) has the same.
     assert found(validate_records(store, [rid + "service/s-01"])) == expected
 
 
 def test_an_import_validated_before_it_is_written_files_the_results_about_parts_under_its_new_records(endpoint):
-    """A dry run, and an import into a server engine, validate an import before its records are in the store.
+    """An import into a server engine is validated before its records are in the store.
 
     The example registry into empty stores: the results about parts (a cost, a
     legal resource) are filed under the records linking to them in the import,
     as the embedded store's import (validated after writing, before committing)
-    files them. They used to be filed under the parts themselves and so cut
-    out of the report: the planted negative fee (data/examples/README.md,
-    defect i, on s-33's cost s-33-urgent) did not stop either.
+    and its dry run (the same, then rolled back) file them. They used to be
+    filed under the parts themselves and so cut out of the report: the planted
+    negative fee (data/examples/README.md, defect i, on s-33's cost
+    s-33-urgent) did not stop either.
     """
     from collections import Counter
 

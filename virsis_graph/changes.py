@@ -1,13 +1,15 @@
 """A write worked out before it is made: what it touches, and the register as it will be.
 
-The two gates that validate a write before making it share this: the Graph
-Store (``web/graph_store.py``, every PUT, POST, DELETE and SPARQL Update) and
-``virsis import`` when its write cannot be read back before it commits (a
-dry run, a server engine). A write touches more records than it types: a
-file may add a second title to a record another file describes, or change
-a cost that a service in another graph links to. :func:`touched` finds them
-all, so that each gate validates every record whose validity the write
-decides, as it will be after the write.
+The two gates that validate a write share this: the Graph Store
+(``web/graph_store.py``, every PUT, POST, DELETE and SPARQL Update, validated
+before it is made) and ``virsis import`` (validated after writing, before
+committing, or, when the write cannot be read back first — a dry run, a
+server engine — before it is made). A write touches more records than it
+types: a file may add a second title to a record another file describes,
+change a cost that a service in another graph links to, or no longer have a
+person who owns services. :func:`touched` finds them all, so that each gate
+validates every record whose validity the write decides, as it will be after
+the write.
 """
 
 from __future__ import annotations

@@ -171,7 +171,7 @@ def import_(
     dry_run: bool = typer.Option(False, "--dry-run", help="Tikai parāda izmaiņas / show what would change and write nothing."),
     strict: bool = typer.Option(False, "--strict", help="Saites uz neko ir kļūdas / treat dangling links as errors."),
     no_validate: bool = typer.Option(False, "--no-validate", help="Nepārbauda ierakstus pret formām / import records even if they break registration rules."),
-    engine: str = typer.Option("auto", "--engine", help="Pārbaudes dzinējs / engine validating the records in the embedded store: auto (compiled SPARQL, pyshacl for any shape it cannot compile), fast or pyshacl; a dry run and --endpoint validate with pyshacl."),
+    engine: str = typer.Option("auto", "--engine", help="Pārbaudes dzinējs / engine validating the records in the embedded store: auto (compiled SPARQL, pyshacl for any shape it cannot compile), fast or pyshacl (--endpoint: pyshacl, before writing)."),
     agent: Optional[str] = typer.Option(None, "--agent", help="Kas importē / who imports, for the provenance (default: the login name)."),
     store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
     endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),

@@ -871,8 +871,9 @@ def import_files(
     imported records in their neighbourhood (the report is ``result.report``);
     ``locate`` keeps where each record was read (``result.locations``).
     ``engine`` validates the records once written to the embedded store,
-    before committing (``validation.ENGINES``); an import validated before it
-    is written (a dry run, a server engine) is validated by pyshacl.
+    before committing (``validation.ENGINES``); a dry run that validates
+    writes there too and then rolls back. An import into a server engine is
+    validated before it is written, by pyshacl.
     """
     if graph and len(paths) > 1:
         return ImportResult(errors=["--graph names one graph: import one file with it"])
@@ -881,7 +882,9 @@ def import_files(
     result = run.result
     with collector_paused():
         run.survey(paths)
-        with store.writing(buffered=dry_run) as writes:
+        # A dry run that validates writes into the embedded store as the import would, validates
+        # there and rolls back: its report is the import's, by the same engine, at any scale.
+        with store.writing(buffered=dry_run and not validate) as writes:
             run.run(writes, agent or _agent(), now or dt.datetime.now(dt.timezone.utc))
             if strict and result.warnings:
                 result.errors.append(f"{len(result.warnings)} dangling link(s) with --strict")
