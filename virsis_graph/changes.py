@@ -3,8 +3,8 @@
 The two gates that validate a write share this: the Graph Store
 (``web/graph_store.py``, every PUT, POST, DELETE and SPARQL Update, validated
 before it is made) and ``virsis import`` (validated after writing, before
-committing, or, when the write cannot be read back first — a dry run, a
-server engine — before it is made). A write touches more records than it
+committing, or, when the write cannot be read back first — a server engine —
+before it is made). A write touches more records than it
 types: a file may add a second title to a record another file describes,
 change a cost that a service in another graph links to, or no longer have a
 person who owns services. :func:`touched` finds them all, so that each gate

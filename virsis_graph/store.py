@@ -92,7 +92,7 @@ class Writes:
 
 
 class BufferedWrites(Writes):
-    """Keeps the changes until the session ends (remote stores, dry runs)."""
+    """Keeps the changes until the session ends (remote stores, dry runs that do not validate)."""
 
     def __init__(self) -> None:
         super().__init__()

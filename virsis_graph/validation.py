@@ -625,8 +625,8 @@ def validate_import(store: Store, result: ImportResult, subjects: Iterable = (),
     says about what they link to (so ``sh:class`` and membership checks see
     it), and the model: validating an import costs in proportion to the
     import, not to the register. ``pending`` are the import's changes when
-    they are not in the store yet (a buffered write: a server engine, a dry
-    run), and the register is read as it will be after them, with pyshacl;
+    they are not in the store yet (a buffered write: a server engine), and
+    the register is read as it will be after them, with pyshacl;
     otherwise the records are validated in the store by ``engine``
     (:func:`validate_records`), inside the import's write session, before it
     commits.
