@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain
+from typing import NamedTuple
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -144,7 +145,16 @@ def records_after(store: Store, nodes: Iterable, write: Write) -> set[ox.NamedNo
     return set(kinds_after(store, nodes, write))
 
 
-def touched(store: Store, subjects: Iterable, write: Write = NOTHING) -> set[ox.NamedNode]:
+class Touched(NamedTuple):
+    """What a write touches (:func:`touched`)."""
+
+    nodes: set[ox.NamedNode]
+    """Its named subjects, and the records the others belong to: what to validate."""
+    records: set[ox.NamedNode]
+    """The register records among them."""
+
+
+def touched(store: Store, subjects: Iterable, write: Write = NOTHING) -> Touched:
     """What a write whose statements are about ``subjects`` touches, as it will be after ``write``.
 
     Its named subjects, and for each subject that is not a register record (a
@@ -162,8 +172,8 @@ def touched(store: Store, subjects: Iterable, write: Write = NOTHING) -> set[ox.
         kinds.update(dict.fromkeys(records_after(store, set(chain.from_iterable(links.values())) - kinds.keys(), write), True))
         return links
 
-    owners = linking_records(subjects - records, parents, kinds)
-    return {s for s in subjects if isinstance(s, ox.NamedNode)} | set(chain.from_iterable(owners.values()))
+    owners = set(chain.from_iterable(linking_records(subjects - records, parents, kinds).values()))
+    return Touched({s for s in subjects if isinstance(s, ox.NamedNode)} | owners, records | owners)
 
 
 def validate_after(store: Store, write: Write, focus: set[ox.NamedNode], conditions: Iterable[int] = (),

@@ -75,6 +75,14 @@ def main(
     """VIRSIS graph."""
 
 
+def _check_engine(engine: str) -> None:
+    """Refuse an ``--engine`` that is not one of ``validation.ENGINES`` (``virsis import`` and ``virsis validate``)."""
+    from .validation import ENGINES
+
+    if engine not in ENGINES:
+        raise fail(f"--engine {engine!r}: dzinēji / engines: {', '.join(ENGINES)}")
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print ``message`` for a person and return the exit to raise."""
     err_console.print(f"Kļūda / Error: {message}", style="red", markup=False, highlight=False)
@@ -187,10 +195,7 @@ def import_(
 
     Example: virsis import data/templates/services.csv --dry-run
     """
-    from .validation import ENGINES
-
-    if engine not in ENGINES:
-        raise fail(f"--engine {engine!r}: use one of {', '.join(ENGINES)}")
+    _check_engine(engine)
     with opened(store, endpoint) as s:
         with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), console=err_console, transient=True) as bar:
             tasks: dict[str, TaskID] = {}
@@ -600,10 +605,9 @@ def validate(
     Example: virsis validate services.csv --format junit -o report.xml
     """
     from .reports import FORMATS, chunks
-    from .validation import ENGINES, SEVERITIES, validate_files, validate_store
+    from .validation import SEVERITIES, validate_files, validate_store
 
-    if engine not in ENGINES:
-        raise fail(f"--engine {engine!r}: use one of {', '.join(ENGINES)}")
+    _check_engine(engine)
     if fmt not in FORMATS:
         raise fail(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
     if fail_on not in SEVERITIES:

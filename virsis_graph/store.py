@@ -13,6 +13,8 @@ it commits, as after it.
 
 from __future__ import annotations
 
+import gc
+
 import json
 import os
 import shutil
@@ -434,6 +436,9 @@ class EmbeddedStore(Store):
 
     def _roll_back_checkpoint(self) -> None:
         del self._store  # closes the database (and its lock) before its folder is swapped
+        # ... unless a query's answer still holds it, left in a reference cycle while the
+        # collector is paused (an import validating with the compiled engine): collect those.
+        gc.collect()
         self._restore()
         self._store = self._open()
 

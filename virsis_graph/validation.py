@@ -631,18 +631,19 @@ def validate_import(store: Store, result: ImportResult, subjects: Iterable = (),
     (:func:`validate_records`), inside the import's write session, before it
     commits.
     """
-    from .changes import NOTHING, plan_write, records_after, touched, validate_after
+    from .changes import NOTHING, plan_write, touched, validate_after
 
     where = locations(result)
     data = {s.graph for s in result.sources}
     write = NOTHING if pending is None else plan_write(store, [c for c in pending if c.graph in data])
     brought = {ox.NamedNode(i) for i in result.records}
-    focus = brought | touched(store, set(subjects) - brought, write)
+    touches = touched(store, set(subjects) - brought, write)
+    focus = brought | touches.nodes
     if pending is None:
         report = validate_records(store, sorted(f.value for f in focus), conditions, where, engine=engine)
     else:
         report = validate_after(store, write, focus, conditions, where)
-    report.records = len(brought | records_after(store, focus - brought, write))
+    report.records = len(brought | touches.records)
     return report
 
 

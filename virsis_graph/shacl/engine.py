@@ -258,13 +258,9 @@ def validate(store: Store, shapes_graph: Graph, focus: Iterable[ox.NamedNode] | 
                 answers = parallel.run_queries(path, texts, workers)
             else:
                 answers = (store.query(text) for text in texts)
-            solutions = None
             for check, solutions in zip(checks, answers):
                 found = check_rows(check, solutions)
                 rows += found if wanted is None else [r for r in found if r.focus.value in wanted]
-            # An answer holds the store open until it is freed, and the collector is paused: an
-            # import that validates and then rolls back reopens the store, which must be closed by then.
-            del answers, solutions
             queries = len(checks)
         else:
             # One focus node per query: with one value bound, engines look each pattern up

@@ -149,7 +149,7 @@ def validate_write(store: Store, write: Write) -> Report | None:
     part are filed under the records that will own it, so a write is not
     refused for a defect of a template another record owns.
     """
-    focus = touched(store, {q.subject for q in chain(write.added, write.removed)}, write)
+    focus = touched(store, {q.subject for q in chain(write.added, write.removed)}, write).nodes
     if not focus:
         return None
     return validate_after(store, write, focus)
