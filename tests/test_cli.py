@@ -106,7 +106,7 @@ def test_ontology_check_fails_when_a_label_is_missing(data_copy):
     ttl.write_text(text.replace('"Vajadzība"@lv , ', "", 1), encoding="utf-8")
     result = runner.invoke(app, ["ontology", "check", "--no-reasoning"])
     assert result.exit_code == 1
-    assert "virsis:Need has no rdfs:label @lv" in result.output
+    assert "virsis:Need: nav rdfs:label @lv / has no rdfs:label @lv" in result.output
 
 
 def test_ontology_check_fails_when_a_numbered_item_is_missing(data_copy):

@@ -83,7 +83,7 @@ def test_a_missing_latvian_label_is_reported(model):
     for t in model:
         if not (t[0] == VIRSIS.Need and t[1] == URIRef("http://www.w3.org/2000/01/rdf-schema#label") and t[2].language == "lv"):
             broken.add(t)
-    assert ontology.label_problems(broken) == ["virsis:Need has no rdfs:label @lv"]
+    assert ontology.label_problems(broken) == ["virsis:Need: nav rdfs:label @lv / has no rdfs:label @lv"]
 
 
 def test_every_virsis_class_states_its_relation_to_a_standard_term(model):

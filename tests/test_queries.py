@@ -106,7 +106,7 @@ def test_a_header_that_breaks_the_rules_is_refused_with_file_and_line(tmp_path):
     with pytest.raises(queries.QueryError, match=r"bad.rq, line 1, title: .*' \| '"):
         queries.parse(bad)
     bad.write_text("# title: a | b\n# description: a | b\n# param: thing colour x | y\nSELECT * WHERE { ?thing ?p ?o }\n", encoding="utf-8")
-    with pytest.raises(queries.QueryError, match=r"line 3, param: unknown type 'colour'"):
+    with pytest.raises(queries.QueryError, match=r"line 3, param: nezināms tips 'colour' / unknown type 'colour'"):
         queries.parse(bad)
     bad.write_text("# title: a | b\n# description: a | b\n# param: other string x | y\nSELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
     with pytest.raises(queries.QueryError, match=r"never uses \?other"):
@@ -429,7 +429,7 @@ def test_a_full_iri_works_like_the_identifier(store):
 
 
 @pytest.mark.parametrize(("values", "message"), [
-    ({"colour": "red"}, r"has no parameter 'colour'; its parameters: resource, lang"),
+    ({"colour": "red"}, r"nav parametra 'colour' / has no parameter 'colour'; tā parametri / its parameters: resource, lang"),
     ({"resource": "r-999"}, r"no resource 'r-999' in the register"),
     ({"resource": "s-01"}, r"no resource 's-01' in the register"),
     ({"resource": "r-05> } ; DROP ALL ; #"}, r"expected an identifier"),
@@ -493,8 +493,8 @@ def test_cli_runs_a_named_query_as_csv(disk_store):
     (["query", "-e", "SELECT * WHERE { ?s ?p ?o }", "--param", "a=b"], "--param binds the parameters of a named query"),
     (["trace", "service", "s-404"], "no service 's-404'"),
     (["trace", "organisation", "vsaa"], "trace a life-situation, need or service"),
-    (["impact", "r-05", "--format", "png"], "use tree, json, dot, mermaid"),
-    (["impact", "r-05", "--lang", "de"], "use lv or en"),
+    (["impact", "r-05", "--format", "png"], "--format 'png': izvēlieties kādu no / use one of: tree, json, dot, mermaid"),
+    (["impact", "r-05", "--lang", "de"], "--lang 'de': izvēlieties kādu no / use one of: lv, en"),
 ])
 def test_cli_refuses_bad_input_with_exit_code_2(disk_store, args, message):
     result = runner.invoke(app, [*args, "--store", disk_store])

@@ -340,7 +340,7 @@ def test_an_error_answer_is_a_register_error_with_the_status(remote, endpoint):
     with pytest.raises(RegisterError, match=r"HTTP 400 .*: .+"):
         remote.query("SELECT * WHERE { ?s ?p ")
     with RemoteStore(endpoint.query, update_endpoint=endpoint.refuses_updates) as broken:
-        with pytest.raises(RegisterError, match=re.escape(endpoint.refuses_updates) + r"\?? answered HTTP 4\d\d"):
+        with pytest.raises(RegisterError, match=re.escape(endpoint.refuses_updates) + r"\?? atbildēja / answered HTTP 4\d\d"):
             broken.apply([GraphChange(G1, add=SERVICES)])
     assert remote.graphs() == []
 

@@ -54,11 +54,11 @@ def test_text_report_groups_by_record_then_condition_with_rows_and_a_summary(ser
     result = invoke(str(services))
     assert result.exit_code == 1  # a violation
     lines = result.output.splitlines()
-    s02 = lines.index("services.csv row 3 — s-02 (Otrais)")
+    s02 = lines.index("services.csv rinda / row 3 — s-02 (Otrais)")
     assert lines[s02 + 1] == "  1 Pārvaldāmība"
     assert "✗ pārkāpums: Pakalpojumam jābūt tieši vienam saimniekam." in lines[s02 + 2]
     assert "i informācija: Pakalpojumam nav rādītāja." in "\n".join(lines)
-    assert lines[-1].startswith("2 records, 1 violations, 0 warnings, 2 infos")
+    assert lines[-1].startswith("ieraksti 2, pārkāpumi 1, brīdinājumi 0, informatīvi 2 / 2 records, 1 violations, 0 warnings, 2 infos — neatbilst")
 
 
 def test_english_messages(services):
@@ -183,7 +183,7 @@ def test_an_import_with_a_violation_writes_nothing_unless_no_validate(services, 
     result = runner.invoke(app, ["import", str(services), "--store", str(store)])
     assert result.exit_code == 2
     text = " ".join(result.output.split())
-    assert "services.csv row 3 — s-02" in text and "nothing was written" in text
+    assert "services.csv rinda / row 3 — s-02" in text and "nothing was written" in text
     from virsis_graph.store import EmbeddedStore
 
     with EmbeddedStore(store) as s:

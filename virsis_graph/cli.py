@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 import pyoxigraph as ox
 import typer
@@ -23,6 +23,7 @@ from . import ontology as model_checks
 from .importing import MODEL_GRAPHS, drop_source, import_examples, import_files, initialise, provenance_graph, sources
 from .stats import class_counts
 from .store import RegisterError, Store, open_store
+from .web.wording import counted
 from .summary import Row, summarise
 
 app = typer.Typer(
@@ -80,7 +81,12 @@ def _check_engine(engine: str) -> None:
     from .validation import ENGINES
 
     if engine not in ENGINES:
-        raise fail(f"--engine {engine!r}: dzinēji / engines: {', '.join(ENGINES)}")
+        raise one_of("--engine", engine, ENGINES)
+
+
+def one_of(option: str, value: str, allowed: Iterable[str]) -> typer.Exit:
+    """Refuse ``value`` of ``option``, naming the values it takes (the exit to raise)."""
+    return fail(f"{option} {value!r}: izvēlieties kādu no / use one of: {', '.join(allowed)}")
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -231,7 +237,9 @@ def import_(
                 err_console.print(f"✗ {error}", style="red", markup=False, highlight=False)
             if len(result.errors) > MAX_LISTED:
                 err_console.print(f"✗ … un vēl / and {len(result.errors) - MAX_LISTED} more errors", style="red")
-            raise fail(f"{len(result.errors)} kļūdas, nekas netika ierakstīts / errors, nothing was written")
+            n = len(result.errors)
+            raise fail(f"{counted(n, 'lv', ('kļūda', 'kļūdas'), ('', ''))}, nekas netika ierakstīts / "
+                       f"{counted(n, 'en', ('', ''), ('error', 'errors'))}, nothing was written")
         table = Table(title="Imports / Import" + (" (--dry-run)" if dry_run else ""), title_justify="left")
         for column in ("veids / kind", "jauni / new", "mainīti / changed", "bez izmaiņām / unchanged", "dzēsti / removed", "paturēti / kept"):
             table.add_column(column, justify="left" if column.startswith("veids") else "right")
@@ -276,9 +284,9 @@ def drop_graph(
     """
     with opened(store, endpoint) as s:
         if graph not in s.graphs():
-            raise fail(f"no graph {graph} in {s.description}: `virsis graphs` lists them")
+            raise fail(f"{s.description} nav grafa {graph}; tos uzskaita `virsis graphs` / no graph {graph} in {s.description}: `virsis graphs` lists them")
         if graph in MODEL_GRAPHS or graph == provenance_graph():
-            raise fail(f"{graph} is part of the model or the provenance: `virsis init` manages it")
+            raise fail(f"{graph} ir modeļa vai izcelsmes daļa, to pārvalda `virsis init` / {graph} is part of the model or the provenance: `virsis init` manages it")
         removed = drop_source(s, graph)
         console.print(f"Dzēsts / removed {graph}: {removed} trīskārši / triples.")
 
@@ -300,10 +308,10 @@ def export(
     Example: virsis export --format nq -o register.nq
     """
     if fmt not in EXPORT_FORMATS:
-        raise fail(f"--format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
+        raise one_of("--format", fmt, EXPORT_FORMATS)
     with opened(store, endpoint) as s:
         if graph is not None and graph not in s.graphs():
-            raise fail(f"no graph {graph} in {s.description}: `virsis graphs` lists them")
+            raise fail(f"{s.description} nav grafa {graph}; tos uzskaita `virsis graphs` / no graph {graph} in {s.description}: `virsis graphs` lists them")
         if output is None:
             s.dump(sys.stdout.buffer, EXPORT_FORMATS[fmt], graph)
             sys.stdout.buffer.flush()
@@ -362,9 +370,9 @@ def query(
     from .store import prologue
 
     if (source is None) == (expression is None):
-        raise fail("give a query name, a query file or -e 'QUERY', not both and not neither")
+        raise fail("norādiet vienu: vaicājuma nosaukumu, vaicājuma failu vai -e 'VAICĀJUMS' / give a query name, a query file or -e 'QUERY', not both and not neither")
     if fmt not in ("table", *QUERY_FORMATS):
-        raise fail(f"--format {fmt!r}: use table, csv, tsv or json")
+        raise one_of("--format", fmt, ("table", "csv", "tsv", "json"))
     named = None
     if source is not None and not Path(source).is_file():
         if source.endswith(".rq") and ("/" in source or "\\" in source):
@@ -374,7 +382,8 @@ def query(
         except library.QueryError as exc:
             raise fail(str(exc)) from exc
     elif param:
-        raise fail("--param binds the parameters of a named query (virsis queries lists them); write the values into your own query")
+        raise fail("--param piesaista nosaukta vaicājuma parametrus (tos uzskaita `virsis queries`); savā vaicājumā ierakstiet vērtības tieši / "
+                   "--param binds the parameters of a named query (`virsis queries` lists them); write the values into your own query")
     with opened(store, endpoint) as s:
         try:
             if named is not None:
@@ -385,7 +394,7 @@ def query(
         except library.QueryError as exc:
             raise fail(str(exc)) from exc
         except SyntaxError as exc:
-            raise fail(f"the query is not valid SPARQL: {exc}") from exc
+            raise fail(f"vaicājums nav derīgs SPARQL / the query is not valid SPARQL: {exc}") from exc
         except RegisterError as exc:
             raise fail(str(exc)) from exc
         if isinstance(result, ox.QueryBoolean):
@@ -435,7 +444,7 @@ def queries_(
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
     if fmt != "table":
-        raise fail(f"--format {fmt!r}: use table or json")
+        raise one_of("--format", fmt, ("table", "json"))
     table = Table("vaicājums / query", "nosaukums / title", "parametri / parameters", title="Nosauktie vaicājumi / Named queries", title_justify="left", show_lines=True)
     for q in named.values():
         params = "\n".join(f"{p.name} ({p.type}{'=' + p.default if p.default else ''}): {p.description_lv} / {p.description_en}" for p in q.params)
@@ -473,7 +482,7 @@ def serve(
     from .web.app import create_app
 
     if examples and (store or endpoint):
-        raise fail("--examples serves the example registry: give it without --store or --endpoint")
+        raise fail("--examples rāda parauga reģistru: norādiet to bez --store un --endpoint / --examples serves the example registry: give it without --store or --endpoint")
     with opened(":memory:" if examples else store, endpoint) as s:
         try:
             if examples:
@@ -497,9 +506,9 @@ def _show_chain(build, fmt: str, lang: str, store: Optional[str], endpoint: Opti
     from .queries import QueryError
 
     if lang not in ("lv", "en"):
-        raise fail(f"--lang {lang!r}: use lv or en")
+        raise one_of("--lang", lang, ("lv", "en"))
     if fmt not in CHAIN_FORMATS:
-        raise fail(f"--format {fmt!r}: use {', '.join(CHAIN_FORMATS)}")
+        raise one_of("--format", fmt, CHAIN_FORMATS)
     with opened(store, endpoint) as s:
         try:
             chain = build(s)
@@ -609,11 +618,11 @@ def validate(
 
     _check_engine(engine)
     if fmt not in FORMATS:
-        raise fail(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+        raise one_of("--format", fmt, FORMATS)
     if fail_on not in SEVERITIES:
-        raise fail(f"--fail-on {fail_on!r}: use violation, warning or info")
+        raise one_of("--fail-on", fail_on, ("violation", "warning", "info"))
     if lang not in ("lv", "en"):
-        raise fail(f"--lang {lang!r}: use lv or en")
+        raise one_of("--lang", lang, ("lv", "en"))
     try:
         if files:
             report = validate_files(files, condition, kind=kind)
@@ -659,9 +668,9 @@ def quality(
     from .validation import all_shapes, files_graph, validate_graph
 
     if fmt not in ("table", "csv", "json"):
-        raise fail(f"--format {fmt!r}: use table, csv or json")
+        raise one_of("--format", fmt, ("table", "csv", "json"))
     if lang not in ("lv", "en"):
-        raise fail(f"--lang {lang!r}: use lv or en")
+        raise one_of("--lang", lang, ("lv", "en"))
     try:
         if files:
             data, where = files_graph(files)
@@ -747,7 +756,7 @@ def token_create(
         except QueryError as exc:
             raise fail(str(exc)) from exc
         if iri not in s.existing([iri]):
-            raise fail(missing("organisation", org, iri) + ": import it first")
+            raise fail(missing("organisation", org, iri) + "; vispirms importējiet to / import it first")
     try:
         token, secret = _token_file(tokens).create(iri.value, label)
     except (TokenError, OSError) as exc:

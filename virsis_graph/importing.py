@@ -32,7 +32,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
 from . import __version__, resources
-from .importers import is_rdf, read_tables
+from .importers import is_rdf, read_tables, row
 from .importers.rdf import read_rdf
 from .records import IDENTIFIER, KINDS, RDF_TYPE, Kind, Link, Problem, Record, Row, kind_named, kind_of_header, record_identifier, stored_literal
 from .codelists import normalise
@@ -152,7 +152,7 @@ class ImportResult:
     records: list[str] = field(default_factory=list)
     """IRIs of the records read (when asked for with ``validate`` or ``locate``)."""
     locations: dict[str, tuple[Path, str]] = field(default_factory=dict)
-    """Record IRI → (file, ``services.csv row 5``), when asked for with ``locate``."""
+    """Record IRI → (file, ``services.csv rinda / row 5``), when asked for with ``locate``."""
     report: object = None
     """The validation report of the imported records (with ``validate``)."""
 
@@ -224,7 +224,7 @@ def _survey(path: Path, options: dict, errors: list[str], base: str, defined: se
             source.tables.append(None)
             continue
         if not rows:
-            errors.append(f"{table.source}: has no records: add rows under the header row")
+            errors.append(f"{table.source}: nav ierakstu; pievienojiet rindas zem galvenes rindas / has no records: add rows under the header row")
             source.tables.append(None)
             continue
         source.tables.append((kind, columns, rows))
@@ -246,12 +246,14 @@ def _table_kind(table, kind_option: str | None, errors: list[str]) -> Kind | Non
     if kind_option:
         kind = kind_named(kind_option)
         if kind is None:
-            errors.append(f"--kind {kind_option!r} is not a record kind: use one of {', '.join(k.name for k in KINDS)}")
+            errors.append(f"--kind {kind_option!r} nav ierakstu veids / is not a record kind; "
+                          f"izvēlieties kādu no / use one of: {', '.join(k.name for k in KINDS)}")
         return kind
     kind = kind_named(table.name) or kind_of_header(table.header)
     if kind is None:
         errors.append(
-            f"{table.source}: cannot tell which kind of records it holds: name it after the kind "
+            f"{table.source}: nevar noteikt, kāda veida ierakstus tas satur; nosauciet to pēc veida, lietojiet veidnes galveni vai norādiet --kind / "
+            f"cannot tell which kind of records it holds: name it after the kind "
             f"({', '.join(k.name for k in KINDS)}), use the template's header, or give --kind"
         )
     return kind
@@ -267,17 +269,18 @@ def _map_header(table, kind: Kind, errors: list[str]) -> dict[str, str] | None:
         if canonical is None:
             names = [c.name for c in kind.columns]
             nearest = difflib.get_close_matches(normalise(header), list(known), n=1, cutoff=0.6)
-            hint = f"did you mean {known[nearest[0]]!r}? " if nearest else ""
-            errors.append(f"{table.source} row 1: unknown column {header!r} for {kind.name}: {hint}the columns are {', '.join(names)}")
+            hint = f"vai domājāt / did you mean {known[nearest[0]]!r}? " if nearest else ""
+            errors.append(f"{table.source} {row(1)}: nezināma kolonna {header!r} veidam {kind.name} / unknown column {header!r} for {kind.name}: "
+                          f"{hint}kolonnas / the columns are {', '.join(names)}")
             bad = True
         elif canonical in columns.values():
-            errors.append(f"{table.source} row 1: column {canonical!r} appears twice")
+            errors.append(f"{table.source} {row(1)}: kolonna {canonical!r} ir divreiz / column {canonical!r} appears twice")
             bad = True
         else:
             columns[header] = canonical
     missing = [c.name for c in kind.columns if c.required and c.name not in columns.values()]
     if missing:
-        errors.append(f"{table.source} row 1: required column(s) missing for {kind.name}: {', '.join(missing)}")
+        errors.append(f"{table.source} {row(1)}: trūkst veidam {kind.name} obligāto kolonnu / required column(s) missing for {kind.name}: {', '.join(missing)}")
         bad = True
     return None if bad else columns
 
@@ -500,7 +503,7 @@ class _Import:
                 self.result.sources.append(source)
         graphs = [s.graph for s in self.result.sources]
         for g in sorted({g for g in graphs if graphs.count(g) > 1}):
-            self.result.errors.append(f"two files would land in the same graph {g}: give them different names")
+            self.result.errors.append(f"divi faili nonāktu vienā grafā {g}; dodiet tiem dažādus nosaukumus / two files would land in the same graph {g}: give them different names")
 
     def run(self, writes: Writes, agent: str, now: dt.datetime) -> None:
         """The second reading: every source compared and written through ``writes``."""
@@ -564,7 +567,8 @@ class _Import:
         for t in links:
             if t.object in missing:
                 who = names.get(t.subject, t.subject.value)
-                self.result.warnings.append(f"{source.path.name}: {who} {t.predicate.value.rsplit('#', 1)[-1].rsplit('/', 1)[-1]} → {t.object.value} names no record in the files or the store (a dangling link)")
+                self.result.warnings.append(f"{source.path.name}: {who} {t.predicate.value.rsplit('#', 1)[-1].rsplit('/', 1)[-1]} → {t.object.value}: "
+                                            "tāda ieraksta nav ne failos, ne reģistrā (karājoša saite) / names no record in the files or the store (a dangling link)")
 
     # -- tabular files: streamed -------------------------------------------------------
 
@@ -601,16 +605,18 @@ class _Import:
         problems: list[Problem] = []
         identifier = record_identifier(kind, cells)
         if kind.identified and not identifier:
-            problems.append(Problem(where, "has no identifier: every record needs one", "identifier"))
+            problems.append(Problem(where, "nav identifikatora, tas vajadzīgs katram ierakstam / has no identifier: every record needs one", "identifier"))
         elif not IDENTIFIER.fullmatch(identifier):
-            problems.append(Problem(where, f"{identifier!r} is not a valid identifier: use letters, digits, '.', '_' or '-'", "identifier"))
+            problems.append(Problem(where, f"{identifier!r} nav derīgs identifikators; lietojiet burtus, ciparus, '.', '_' vai '-' / "
+                                          "is not a valid identifier: use letters, digits, '.', '_' or '-'", "identifier"))
         elif identifier in seen:
-            problems.append(Problem(where, f"identifier {identifier!r} is already used in {seen[identifier]}: each record once per file", "identifier"))
+            problems.append(Problem(where, f"identifikators {identifier!r} jau lietots: {seen[identifier]}; katrs ieraksts failā vienreiz / "
+                                          f"identifier {identifier!r} is already used in {seen[identifier]}: each record once per file", "identifier"))
         else:
             seen[identifier] = where
         for column in _required(kind):
             if not cells.get(column, "").strip():
-                problems.append(Problem(where, "is empty but required", column))
+                problems.append(Problem(where, "ir tukša, bet obligāta / is empty but required", column))
         path_id = identifier if IDENTIFIER.fullmatch(identifier or "-") else "invalid"
         record = Record(kind, identifier, ox.NamedNode(f"{self.base}id/{kind.path}/{path_id}"), where)
         kind.build(Row(kind, cells, where, self.base, problems), record)
@@ -669,7 +675,8 @@ class _Import:
             target = self.resolved[(link.identifier, link.kinds)]
             if target is None:
                 kinds = " or ".join(link.kinds)
-                self.result.warnings.append(f"{link.where}, column {link.column}: {link.identifier!r} names no {kinds} record in the files or the store (a dangling link)")
+                self.result.warnings.append(f"{link.where}, kolonna / column {link.column}: {link.identifier!r}: tāda {kinds} ieraksta nav ne failos, ne reģistrā (karājoša saite) / "
+                                            f"names no {kinds} record in the files or the store (a dangling link)")
                 target = _candidates(link, self.base)[0]
             s, p, _ = record.triples[i]
             record.triples[i] = (s, p, target)
@@ -790,7 +797,8 @@ def _cycles(edges: dict[ox.NamedNode, set[ox.NamedNode]], where: dict[ox.NamedNo
                 if nxt == start and start not in reported:
                     reported.update(path)
                     chain = " → ".join(p.value.rsplit("/", 1)[1] for p in [*path, start])
-                    errors.append(f"{where[start]}, column replaces: services replace each other in a cycle ({chain}): a service cannot replace itself, directly or through others")
+                    errors.append(f"{where[start]}, kolonna / column replaces: pakalpojumi aizstāj cits citu ciklā ({chain}); pakalpojums nevar aizstāt pats sevi ne tieši, ne caur citiem / "
+                                  f"services replace each other in a cycle ({chain}): a service cannot replace itself, directly or through others")
                 elif nxt not in seen:
                     seen.add(nxt)
                     stack.append((nxt, [*path, nxt]))
@@ -887,7 +895,7 @@ def import_files(
         with store.writing(buffered=dry_run and not validate) as writes:
             run.run(writes, agent or _agent(), now or dt.datetime.now(dt.timezone.utc))
             if strict and result.warnings:
-                result.errors.append(f"{len(result.warnings)} dangling link(s) with --strict")
+                result.errors.append(f"{len(result.warnings)} karājošas saites ar --strict / dangling link(s) with --strict")
             changed = result.added or result.removed
             if validate and changed and not result.errors:
                 from .validation import validate_import
@@ -896,8 +904,8 @@ def import_files(
                 result.report = validate_import(store, result, run.subjects, pending=None if writes.visible else writes.changes, engine=engine)
                 if not result.report.conforms("violation"):
                     result.errors.append(
-                        f"{result.report.count('violation')} pārkāpumi / violations: "
-                        "fix the records, or import anyway with --no-validate"
+                        f"{result.report.count('violation')} pārkāpumi; izlabojiet ierakstus vai importējiet ar --no-validate / "
+                        "violations: fix the records, or import anyway with --no-validate"
                     )
             if result.errors or dry_run or not run.wrote:
                 writes.discard()

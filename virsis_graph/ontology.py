@@ -87,7 +87,7 @@ def parse(paths: Iterable[Path], base: str | None = None) -> Graph:
         try:
             graph.parse(path, format="turtle", publicID=base or base_iri())
         except Exception as exc:  # rdflib raises several unrelated types for bad syntax
-            raise RegisterError(f"{path}: does not parse as Turtle: {exc}") from exc
+            raise RegisterError(f"{path}: nav derīgs Turtle / does not parse as Turtle: {exc}") from exc
     return graph
 
 
@@ -132,16 +132,16 @@ def label_problems(model: Graph) -> list[str]:
             langs = _langs(model, term, predicate)
             for lang in ("lv", "en"):
                 if lang not in langs:
-                    problems.append(f"{_short(term)} has no {_short(predicate)} @{lang}")
+                    problems.append(f"{_short(term)}: nav {_short(predicate)} @{lang} / has no {_short(predicate)} @{lang}")
     concepts = set(model.subjects(RDF.type, SKOS.Concept)) | set(model.subjects(RDF.type, SKOS.ConceptScheme))
     for c in sorted(concepts):
         labels = _langs(model, c, SKOS.prefLabel)
         definitions = _langs(model, c, SKOS.definition)
         for lang in ("lv", "en"):
             if labels.count(lang) != 1:
-                problems.append(f"<{c}> has {labels.count(lang)} skos:prefLabel @{lang}, needs exactly 1")
+                problems.append(f"<{c}>: skos:prefLabel @{lang} ir / has {labels.count(lang)}, vajag tieši / needs exactly 1")
             if lang not in definitions:
-                problems.append(f"<{c}> has no skos:definition @{lang}")
+                problems.append(f"<{c}>: nav skos:definition @{lang} / has no skos:definition @{lang}")
     return problems
 
 
@@ -172,7 +172,7 @@ _XSD_FLOATING = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|Na
 def _xsd_floating(lexical: str) -> str:
     """Accept exactly the lexical space of xsd:double / xsd:float (zero included)."""
     if not _XSD_FLOATING.fullmatch(lexical):
-        raise ValueError(f"not an xsd:double: {lexical!r}")
+        raise ValueError(f"nav xsd:double / not an xsd:double: {lexical!r}")
     return lexical
 
 
@@ -254,14 +254,14 @@ def check(examples: bool = True, reason: bool = True) -> CheckReport:
     expected = {name: n for name, (_, n) in EXPECTED_CONCEPTS.items()} | {"pakalpojumu veidi / service kinds": EXPECTED_LEAF_SERVICE_KINDS}
     for name, n in expected.items():
         if counts[name] != n:
-            report.problems.append(f"{name}: kodu sarakstos / the vocabularies have {counts[name]}, avotā / the source numbers {n}")
+            report.problems.append(f"{name}: kodu sarakstos ir {counts[name]}, avotā {n} / the vocabularies have {counts[name]}, the source numbers {n}")
 
     both = model + data
     report.problems += label_problems(model)
     for term in undeclared_terms(model, both):
         report.problems.append(
-            f"{term}: lietots, bet nav deklarēts / used but declared neither in ontology/virsis.ttl "
-            "nor in ontology/reused-terms.ttl (a typo, or a reused term to declare there)"
+            f"{term}: lietots, bet nav deklarēts ne ontology/virsis.ttl, ne ontology/reused-terms.ttl (drukas kļūda vai tur deklarējams termins) / "
+            "used but declared neither in ontology/virsis.ttl nor in ontology/reused-terms.ttl (a typo, or a reused term to declare there)"
         )
 
     if examples:

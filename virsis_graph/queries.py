@@ -105,7 +105,7 @@ _PARAM = re.compile(r"(\w+)\s+([\w-]+)(?:=(\S+))?\s+(.*)")
 def _bilingual(text: str, where: str) -> tuple[str, str]:
     lv, sep, en = text.partition(" | ")
     if not sep or not lv.strip() or not en.strip():
-        raise QueryError(f"{where}: write it in Latvian and English separated by ' | '")
+        raise QueryError(f"{where}: rakstiet latviski un angliski, atdalot ar ' | ' / write it in Latvian and English separated by ' | '")
     return lv.strip(), en.strip()
 
 
@@ -125,18 +125,19 @@ def parse(path: Path) -> NamedQuery:
         if key == "param":
             p = _PARAM.fullmatch(value.strip())
             if not p:
-                raise QueryError(f"{where}: write '# param: name type[=default] Latvian description | English description'")
+                raise QueryError(f"{where}: rakstiet '# param: nosaukums tips[=noklusējums] apraksts latviski | apraksts angliski' / "
+                                 "write '# param: name type[=default] Latvian description | English description'")
             name, type_, default, description = p.groups()
             if type_ not in TYPES:
-                raise QueryError(f"{where}: unknown type {type_!r}; use one of {', '.join(TYPES)}")
+                raise QueryError(f"{where}: nezināms tips {type_!r} / unknown type {type_!r}; izvēlieties kādu no / use one of: {', '.join(TYPES)}")
             if not re.search(rf"[?$]{name}\b", text.split("\n", number)[-1]):
-                raise QueryError(f"{where}: the query never uses ?{name}")
+                raise QueryError(f"{where}: vaicājums nekur neizmanto ?{name} / the query never uses ?{name}")
             params.append(Param(name, type_, default, *_bilingual(description, where)))
         else:
             fields[key] = _bilingual(value, where)
     for key in ("title", "description"):
         if key not in fields:
-            raise QueryError(f"{path.name}: the header has no '# {key}:' line")
+            raise QueryError(f"{path.name}: galvenē nav rindas '# {key}:' / the header has no '# {key}:' line")
     return NamedQuery(path.stem, path, *fields["title"], *fields["description"], tuple(params), text)
 
 
@@ -158,8 +159,8 @@ def named(name: str) -> NamedQuery:
     if key in queries:
         return queries[key]
     near = difflib.get_close_matches(key, queries, n=3)
-    hint = f"did you mean {', '.join(near)}? " if near else ""
-    raise QueryError(f"no named query {name!r}: {hint}'virsis queries' lists them")
+    hint = f"vai domājāt / did you mean {', '.join(near)}? " if near else ""
+    raise QueryError(f"nav vaicājuma {name!r} / no named query {name!r}: {hint}tos uzskaita / 'virsis queries' lists them")
 
 
 def parse_assignments(pairs: list[str]) -> dict[str, str]:
@@ -169,9 +170,9 @@ def parse_assignments(pairs: list[str]) -> dict[str, str]:
         key, sep, value = pair.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise QueryError(f"--param {pair!r}: write it as name=value, e.g. --param resource=r-12")
+            raise QueryError(f"--param {pair!r}: rakstiet kā nosaukums=vērtība / write it as name=value, e.g. --param resource=r-12")
         if key in values:
-            raise QueryError(f"--param {key} is given twice: give it once")
+            raise QueryError(f"--param {key} norādīts divreiz, norādiet vienreiz / --param {key} is given twice: give it once")
         values[key] = value.strip()
     return values
 
@@ -186,8 +187,8 @@ def bind(query: NamedQuery, values: dict[str, str], store: Store) -> Bindings:
     for name, value in values.items():
         param = query.param(name)
         if param is None:
-            known = ", ".join(p.name for p in query.params) or "none"
-            raise QueryError(f"{query.name} has no parameter {name!r}; its parameters: {known}")
+            known = ", ".join(p.name for p in query.params) or "—"
+            raise QueryError(f"{query.name} nav parametra {name!r} / has no parameter {name!r}; tā parametri / its parameters: {known}")
         bindings[name] = _term(param, value)
     records = {name: term for name, term in bindings.items() if query.param(name).type in RECORD_TYPES}
     if records:
@@ -211,30 +212,32 @@ def record_iri(kind: str, value: str, where: str) -> ox.NamedNode:
     """
     if IDENTIFIER.fullmatch(value):
         return ox.NamedNode(f"{base_iri()}id/{RECORD_TYPES[kind][0]}/{value}")
-    return _iri(value, where, "an identifier (letters, digits, '.', '_', '-') or a full IRI")
+    return _iri(value, where, ("identifikators (burti, cipari, '.', '_', '-') vai pilns IRI",
+                               "an identifier (letters, digits, '.', '_', '-') or a full IRI"))
 
 
-def _iri(value: str, where: str, expected: str) -> ox.NamedNode:
+def _iri(value: str, where: str, expected: tuple[str, str]) -> ox.NamedNode:
+    """``value`` as an http(s) or urn IRI, else a :class:`QueryError` saying what was ``expected`` (Latvian, English)."""
     parts = urlsplit(value)
     if parts.scheme in ("http", "https", "urn") and (parts.netloc or parts.scheme == "urn"):
         try:
             return ox.NamedNode(value)
         except ValueError:
             pass
-    raise QueryError(f"{where}: expected {expected}")
+    raise QueryError(f"{where}: gaidīts {expected[0]} / expected {expected[1]}")
 
 
 def _term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
     where = f"--param {param.name}={value}"
     if param.type == "integer":
         if not re.fullmatch(r"[+-]?\d{1,18}", value):
-            raise QueryError(f"{where}: expected a whole number")
+            raise QueryError(f"{where}: gaidīts vesels skaitlis / expected a whole number")
         return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
     if param.type == "string":
         return ox.Literal(value)
     if param.type in RECORD_TYPES:
         return record_iri(param.type, value, where)
-    return _iri(value, where, "a full IRI")
+    return _iri(value, where, ("pilns IRI", "a full IRI"))
 
 
 def prepared(query: NamedQuery, bindings: Bindings) -> str:

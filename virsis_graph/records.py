@@ -125,7 +125,7 @@ class Problem:
     column: str | None = None
 
     def __str__(self) -> str:
-        column = f", column {self.column}" if self.column else ""
+        column = f", kolonna / column {self.column}" if self.column else ""
         return f"{self.where}{column}: {self.message}"
 
 
@@ -191,7 +191,8 @@ class Row:
     def identifier(self, value: str, column: str) -> bool:
         if IDENTIFIER.fullmatch(value):
             return True
-        self.problem(column, f"{value!r} is not a valid identifier: use letters, digits, '.', '_' or '-' (at most 100)")
+        self.problem(column, f"{value!r} nav derīgs identifikators; lietojiet burtus, ciparus, '.', '_' vai '-' (līdz 100) / "
+                             "is not a valid identifier: use letters, digits, '.', '_' or '-' (at most 100)")
         return False
 
     def links(self, column: str, *kinds: str) -> list[Link]:
@@ -206,7 +207,8 @@ class Row:
     def _concept(self, value: str, column: str, codes: CodeList) -> ox.NamedNode | None:
         concept = _resolve(codes.name, value)
         if concept is None:
-            self.problem(column, f"{value!r} is not a known {codes.name}: use one of {', '.join(codes.codes)} (or its Latvian name)")
+            self.problem(column, f"{value!r} nav zināms {codes.name} kods / is not a known {codes.name}; "
+                                 f"izvēlieties kādu no / use one of: {', '.join(codes.codes)} (vai latvisko nosaukumu / or its Latvian name)")
         return concept
 
     def code(self, column: str, codes: CodeList) -> ox.NamedNode | None:
@@ -222,19 +224,20 @@ class Row:
         if value is None:
             return None
         if not DURATION.fullmatch(value):
-            self.problem(column, f"{value!r} is not an ISO 8601 duration: write e.g. P10D (10 days), PT4H (4 hours), P1M (1 month)")
+            self.problem(column, f"{value!r} nav ISO 8601 ilgums; rakstiet, piem., P10D (10 dienas), PT4H (4 stundas), P1M (1 mēnesis) / "
+                                 "is not an ISO 8601 duration: write e.g. P10D (10 days), PT4H (4 hours), P1M (1 month)")
             return None
         return stored_literal(ox.Literal(value, datatype=iri(XSD + "duration")))
 
     def url(self, value: str, column: str) -> ox.NamedNode | None:
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc or SPACE.search(value):
-            self.problem(column, f"{value!r} is not a web address: write it in full, starting with https://")
+            self.problem(column, f"{value!r} nav tīmekļa adrese; rakstiet to pilnu, sākot ar https:// / is not a web address: write it in full, starting with https://")
             return None
         try:
             return ox.NamedNode(value)
         except ValueError:
-            self.problem(column, f"{value!r} is not a valid web address")
+            self.problem(column, f"{value!r} nav derīga tīmekļa adrese / is not a valid web address")
             return None
 
     def email(self, column: str) -> ox.NamedNode | None:
@@ -242,7 +245,7 @@ class Row:
         if value is None:
             return None
         if not EMAIL.fullmatch(value):
-            self.problem(column, f"{value!r} is not an e-mail address: write it as name@example.lv")
+            self.problem(column, f"{value!r} nav e-pasta adrese; rakstiet kā vards@example.lv / is not an e-mail address: write it as name@example.lv")
             return None
         return ox.NamedNode("mailto:" + value)
 
@@ -255,7 +258,7 @@ class Row:
         except ValueError:
             number = math.nan
         if not math.isfinite(number):
-            self.problem(column, f"{value!r} is not a number: write e.g. 7.11 or 7,11")
+            self.problem(column, f"{value!r} nav skaitlis; rakstiet, piem., 7,11 vai 7.11 / is not a number: write e.g. 7.11 or 7,11")
             return None
         return stored_literal(ox.Literal(repr(number), datatype=iri(XSD + "double")))
 
@@ -268,7 +271,7 @@ class Row:
             return True
         if word in NO:
             return False
-        self.problem(column, f"{value!r} is not yes or no (jā / nē)")
+        self.problem(column, f"{value!r} nav jā vai nē / is not yes or no")
         return None
 
 
@@ -338,7 +341,8 @@ def build_service(row: Row, record: Record) -> None:
     if kind is not None:
         code = kinds.code(kind)
         if code not in DEFAULT_AUDIENCE:
-            row.problem("kind", f"{row.get('kind')!r} is a group of kinds: use one of {', '.join(DEFAULT_AUDIENCE)}")
+            row.problem("kind", f"{row.get('kind')!r} ir veidu grupa / is a group of kinds; "
+                                f"izvēlieties kādu no / use one of: {', '.join(DEFAULT_AUDIENCE)}")
         else:
             cls = _class_of(kind.value)
     _common(row, record, cls)

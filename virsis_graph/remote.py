@@ -491,6 +491,7 @@ def _update_operations(changes: Iterable[GraphChange], dialect: _Dialect) -> lis
         bad = next((t for t in net.delete if _has_blank_node(t)), None)
         if bad is not None:
             raise ValueError(
+                f"attālinātā krātuvē nevar dzēst {bad} no <{graph}>: SPARQL DELETE DATA nevar nosaukt tukšus mezglus; aizstājiet visu grafu / "
                 f"cannot remove {bad} from <{graph}> on a remote store: SPARQL DELETE DATA cannot "
                 "name blank nodes; replace the whole graph instead (GraphChange(replace=True))"
             )
@@ -614,11 +615,14 @@ class RemoteStore(Store):
                 response = self._client.request(method, target, auth=self._auth, **kwargs)
         except httpx.TimeoutException as exc:
             raise RegisterError(
+                f"SPARQL galapunkts {url} nav sasniedzams: {self._timeout:g} s nav atbildes. "
+                "Pārbaudiet, vai serveris darbojas un adrese ir pareiza. / "
                 f"The SPARQL endpoint {url} could not be reached: no answer within {self._timeout:g} s. "
                 f"Check that the server is running and the URL is right ({self._where_set(url)})."
             ) from exc
         except (httpx.TransportError, httpx.InvalidURL) as exc:
             raise RegisterError(
+                "SPARQL galapunkts nav sasniedzams; pārbaudiet, vai serveris darbojas un adrese ir pareiza. / "
                 f"The SPARQL endpoint {url} could not be reached ({exc or type(exc).__name__}). "
                 f"Check that the server is running and the URL is right ({self._where_set(url)})."
             ) from exc
@@ -639,12 +643,12 @@ class RemoteStore(Store):
         hint = ""
         if response.status_code in (401, 403):
             hint = (
-                " Check VIRSIS_ENDPOINT_USER and VIRSIS_ENDPOINT_PASSWORD."
+                " Pārbaudiet / Check VIRSIS_ENDPOINT_USER, VIRSIS_ENDPOINT_PASSWORD."
                 if self._user
-                else " The server wants credentials: set VIRSIS_ENDPOINT_USER and VIRSIS_ENDPOINT_PASSWORD."
+                else " Serveris prasa piekļuves datus, iestatiet / The server wants credentials: set VIRSIS_ENDPOINT_USER, VIRSIS_ENDPOINT_PASSWORD."
             )
         raise RegisterError(
-            f"{response.request.url} answered HTTP {response.status_code} {response.reason_phrase}: {message}{hint}"
+            f"{response.request.url} atbildēja / answered HTTP {response.status_code} {response.reason_phrase}: {message}{hint}"
         )
 
     @property
@@ -754,7 +758,7 @@ class RemoteStore(Store):
         try:
             return ox.parse_query_results(content, format=fmt)
         except (SyntaxError, ValueError) as exc:
-            raise RegisterError(f"{response.request.url} answered with query results pyoxigraph cannot read: {exc}") from exc
+            raise RegisterError(f"{response.request.url}: vaicājuma rezultātus nevar nolasīt / answered with query results pyoxigraph cannot read: {exc}") from exc
 
     def _triples(self, response: httpx.Response) -> list[ox.Triple]:
         self._refuse_incomplete(response, self._dialect)
@@ -762,7 +766,7 @@ class RemoteStore(Store):
         try:
             triples = [q.triple for q in ox.parse(response.content, format=fmt)]
         except (SyntaxError, ValueError) as exc:
-            raise RegisterError(f"{response.request.url} answered with RDF pyoxigraph cannot read: {exc}") from exc
+            raise RegisterError(f"{response.request.url}: atbildes RDF nevar nolasīt / answered with RDF pyoxigraph cannot read: {exc}") from exc
         return _rewrite_triples(triples, self._dialect)
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:

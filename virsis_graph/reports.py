@@ -278,4 +278,4 @@ def render(report: Report, fmt: str, lang: str = "lv", fail_on: str = "violation
         return sarif(report, lang)
     if fmt == "ttl":
         return report.graph.serialize(format="turtle")
-    raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    raise ValueError(f"nezināms formāts / unknown format {fmt!r}; izvēlieties kādu no / use one of: {', '.join(FORMATS)}")

@@ -58,7 +58,8 @@ def query_form(sparql: str) -> str:
             return text
         if kind == "brace":
             break
-    raise ValueError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE before the first '{'")
+    raise ValueError("tas nav SPARQL vaicājums: pirms pirmās '{' jābūt SELECT, ASK, CONSTRUCT vai DESCRIBE / "
+                     "not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE before the first '{'")
 
 
 def where_brace(sparql: str) -> int:
@@ -76,7 +77,8 @@ def where_brace(sparql: str) -> int:
             if depth == 0:
                 if form == "CONSTRUCT" and groups_seen == 0:
                     if previous == "WHERE":
-                        raise ValueError("bindings cannot be added to the CONSTRUCT WHERE { ... } short form; write the template out")
+                        raise ValueError("CONSTRUCT WHERE { ... } īsajai formai vērtības piesaistīt nevar; izrakstiet veidni / "
+                                         "bindings cannot be added to the CONSTRUCT WHERE { ... } short form; write the template out")
                 else:
                     return offset
                 groups_seen += 1
@@ -84,7 +86,7 @@ def where_brace(sparql: str) -> int:
         elif text == "}":
             depth -= 1
         previous = text
-    raise ValueError(f"the {form} query has no WHERE group to bind variables in")
+    raise ValueError(f"{form} vaicājumam nav WHERE grupas, kurā piesaistīt mainīgos / the {form} query has no WHERE group to bind variables in")
 
 
 _VARNAME = re.compile(r"\w+")
@@ -101,9 +103,9 @@ def with_values(sparql: str, bindings: Bindings) -> str:
     names, values = [], []
     for name, value in bindings.items():
         if not _VARNAME.fullmatch(name):
-            raise ValueError(f"{name!r} is not a SPARQL variable name")
+            raise ValueError(f"{name!r} nav SPARQL mainīgā nosaukums / is not a SPARQL variable name")
         if not isinstance(value, ox.NamedNode | ox.Literal):
-            raise TypeError(f"?{name}: only IRIs (NamedNode) and literals can be bound, not {type(value).__name__}")
+            raise TypeError(f"?{name}: piesaistīt var tikai IRI (NamedNode) un literāļus / only IRIs (NamedNode) and literals can be bound, not {type(value).__name__}")
         names.append(f"?{name}")
         values.append(str(value))
     brace = where_brace(sparql) + 1

@@ -48,8 +48,8 @@ def rdf_format(path: Path) -> ox.RdfFormat:
     fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
     if fmt is None:
         raise RegisterError(
-            f"{path}: unknown RDF file extension {path.suffix!r}; "
-            "use .ttl, .nt, .nq, .trig, .jsonld or .rdf"
+            f"{path}: nezināms RDF faila paplašinājums {path.suffix!r} / unknown RDF file extension {path.suffix!r}; "
+            "izvēlieties kādu no / use one of: .ttl, .nt, .nq, .trig, .jsonld, .rdf"
         )
     return fmt
 
@@ -305,7 +305,7 @@ class EmbeddedStore(Store):
             return ox.Store(str(self.path))
         except OSError as exc:
             if "lock" not in str(exc).lower():
-                raise RegisterError(f"{self.path}: cannot open the store: {exc}") from exc
+                raise RegisterError(f"{self.path}: krātuvi nevar atvērt / cannot open the store: {exc}") from exc
             raise StoreLockedError(self._locked_message()) from exc
 
     def _locked_message(self) -> str:
@@ -315,8 +315,8 @@ class EmbeddedStore(Store):
         except (OSError, ValueError, KeyError):
             who = "another process"
         return (
-            f"Krātuve {self.path} ir atvērta citā procesā / The store {self.path} is in use by {who}: "
-            "wait for it to finish or stop it, or send this command through its server with --endpoint."
+            f"Krātuve {self.path} ir atvērta citā procesā; pagaidiet, līdz tas beidz, apturiet to vai sūtiet komandu caur tā serveri ar --endpoint. / "
+            f"The store {self.path} is in use by {who}: wait for it to finish or stop it, or send this command through its server with --endpoint."
         )
 
     def _restore(self) -> None:

@@ -65,10 +65,11 @@ class TokenFile:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if not isinstance(data, dict) or not isinstance(data.get("tokens"), list):
-                raise ValueError('expected {"tokens": [...]}')
+                raise ValueError('gaidīts / expected {"tokens": [...]}')
             return [Token(**entry) for entry in data["tokens"]]
         except (ValueError, TypeError) as exc:
-            raise TokenError(f"{self.path}: not a token file ({exc}); restore it from a backup or move it away to start afresh") from exc
+            raise TokenError(f"{self.path}: nav pilnvaru fails ({exc}); atjaunojiet to no rezerves kopijas vai pārvietojiet, lai sāktu no jauna / "
+                             "not a token file: restore it from a backup or move it away to start afresh") from exc
 
     def create(self, organisation: str, label: str = "", now: dt.datetime | None = None) -> tuple[Token, str]:
         """A new token for ``organisation`` (an IRI): returns what is kept and the secret, shown once."""
@@ -88,7 +89,7 @@ class TokenFile:
         tokens = self.tokens()
         found = next((t for t in tokens if t.id == token_id), None)
         if found is None:
-            raise TokenError(f"no token {token_id!r} in {self.path}: 'virsis token list' shows them")
+            raise TokenError(f"{self.path} nav pilnvaras {token_id!r}; tās rāda `virsis token list` / no token {token_id!r} in {self.path}: `virsis token list` shows them")
         if not found.active:
             return found
         revoked = Token(**{**asdict(found), "revoked": (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")})

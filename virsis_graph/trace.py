@@ -179,7 +179,8 @@ def _rows(store: Store, name: str, values: dict[str, str]) -> tuple[queries.Bind
 def trace(store: Store, kind: str, identifier: str, lang: str = "lv") -> Chain:
     """The chain below a life situation, need or service; raises :class:`queries.QueryError` for an unknown record."""
     if kind not in TRACE_KINDS:
-        raise queries.QueryError(f"trace {kind!r}: trace a life-situation, need or service")
+        raise queries.QueryError(f"trace {kind!r}: izsekojiet dzīves situāciju, vajadzību vai pakalpojumu (life-situation, need, service) / "
+                                 "trace a life-situation, need or service")
     param = kind.replace("-", "_")
     bindings, rows = _rows(store, TRACE_KINDS[kind], {param: identifier, "lang": lang})
     chain = Chain(bindings[param].value)

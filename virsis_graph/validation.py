@@ -115,9 +115,11 @@ class Report:
         return not any(r.severity in worst for r in self.results)
 
     def summary(self) -> str:
+        """The counts of records and results, Latvian first."""
+        records, violations, warnings, infos = self.records, self.count("violation"), self.count("warning"), self.count("info")
         return (
-            f"{self.records} records, {self.count('violation')} violations, "
-            f"{self.count('warning')} warnings, {self.count('info')} infos"
+            f"ieraksti {records}, pārkāpumi {violations}, brīdinājumi {warnings}, informatīvi {infos} / "
+            f"{records} records, {violations} violations, {warnings} warnings, {infos} infos"
         )
 
 
@@ -492,7 +494,7 @@ def validate_store(store: Store, conditions: Iterable[int] = (), engine: str = "
     chosen by the register's size; see :mod:`virsis_graph.shacl.parallel`).
     """
     if engine not in ENGINES:
-        raise ValueError(f"engine {engine!r}: use one of {', '.join(ENGINES)}")
+        raise ValueError(f"nezināms dzinējs / unknown engine {engine!r}; izvēlieties kādu no / use one of: {', '.join(ENGINES)}")
     if engine == "pyshacl":
         data, where = store_graph(store)
         return validate_graph(data, shapes_for(conditions), where)

@@ -16,34 +16,40 @@ RDF_EXTENSIONS = {".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".owl", ".xm
 TABULAR_EXTENSIONS = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".json"}
 
 
+def row(number: int) -> str:
+    """A row of a file in messages, Latvian first: ``rinda / row 5`` (``validation.locations`` reads the number back)."""
+    return f"rinda / row {number}"
+
+
 @dataclass
 class Table:
     """Rows of one CSV file, XLSX sheet or JSON list, as text cells keyed by header."""
 
     source: str
-    """How to name the table in messages: ``services.csv`` or ``registry.xlsx sheet Needs``."""
+    """How to name the table in messages: ``services.csv`` or ``registry.xlsx lapa / sheet Needs``."""
     name: str
     """File stem or sheet name, a hint for the record kind."""
     header: list[str]
     rows: list[tuple[str, dict[str, str]]] = field(default_factory=list)
-    """(location such as ``services.csv row 5``, {header: cell text}); for CSV a
+    """(location such as ``services.csv rinda / row 5``, {header: cell text}); for CSV a
     :class:`~virsis_graph.importers.csv.CsvRows`, read from the file as iterated."""
 
 
 def check_file(path: Path) -> None:
     """Clear errors for a missing, unreadable or empty file (without reading all of it)."""
     if not path.exists():
-        raise RegisterError(f"{path}: fails nav atrasts / file not found: check the path")
+        raise RegisterError(f"{path}: fails nav atrasts, pārbaudiet ceļu / file not found: check the path")
     if path.is_dir():
-        raise RegisterError(f"{path}: is a folder, not a file: name the files to import")
+        raise RegisterError(f"{path}: ir mape, nevis fails; norādiet importējamos failus / is a folder, not a file: name the files to import")
     try:
         with path.open("rb") as f:
             while chunk := f.read(1 << 16):
                 if chunk.strip():
                     return
     except OSError as exc:
-        raise RegisterError(f"{path}: cannot be read: {exc.strerror}") from exc
-    raise RegisterError(f"{path}: fails ir tukšs / the file is empty: fill in a header row and at least one record (templates: data/templates/)")
+        raise RegisterError(f"{path}: nevar nolasīt / cannot be read: {exc.strerror}") from exc
+    raise RegisterError(f"{path}: fails ir tukšs, ierakstiet galvenes rindu un vismaz vienu ierakstu / "
+                        "the file is empty: fill in a header row and at least one record (templates / veidnes: data/templates/)")
 
 
 def check_readable(path: Path) -> bytes:
@@ -79,6 +85,6 @@ def read_tables(path: Path, sheet: str | None = None, delimiter: str | None = No
 
         return [read_csv(path, "\t" if suffix == ".tsv" and delimiter is None else delimiter)]
     raise RegisterError(
-        f"{path}: unknown file type {path.suffix!r}: import .csv, .xlsx, .json or RDF "
-        "(.ttl, .nt, .nq, .trig, .jsonld, .rdf)"
+        f"{path}: nezināms faila veids {path.suffix!r}, importējiet .csv, .xlsx, .json vai RDF / "
+        f"unknown file type {path.suffix!r}: import .csv, .xlsx, .json or RDF (.ttl, .nt, .nq, .trig, .jsonld, .rdf)"
     )

@@ -7,7 +7,7 @@ import csv
 from pathlib import Path
 
 from ..store import RegisterError
-from . import Table, check_file
+from . import Table, row, check_file
 
 DELIMITERS = ",;\t|"
 
@@ -18,8 +18,8 @@ def encoding_of(path: Path) -> str:
         head = f.read(8192)
         if b"\x00" in head:
             raise RegisterError(
-                f"{path}: is a binary file, not CSV text: save the spreadsheet as CSV (UTF-8), "
-                "or import the .xlsx file itself"
+                f"{path}: ir binārs fails, nevis CSV teksts; saglabājiet izklājlapu kā CSV (UTF-8) vai importējiet pašu .xlsx failu / "
+                "is a binary file, not CSV text: save the spreadsheet as CSV (UTF-8), or import the .xlsx file itself"
             )
         for encoding in ("utf-8-sig", "cp1257"):
             f.seek(0)
@@ -31,7 +31,8 @@ def encoding_of(path: Path) -> str:
                 return encoding
             except UnicodeDecodeError:
                 continue
-    raise RegisterError(f"{path}: is neither UTF-8 nor Windows-1257 text: save it as CSV (UTF-8)")
+    raise RegisterError(f"{path}: nav ne UTF-8, ne Windows-1257 teksts; saglabājiet to kā CSV (UTF-8) / "
+                        "is neither UTF-8 nor Windows-1257 text: save it as CSV (UTF-8)")
 
 
 def sniff_delimiter(first_line: str) -> str:
@@ -62,7 +63,7 @@ class CsvRows:
                     if any(c.strip() for c in cells):
                         yield number, cells
             except csv.Error as exc:
-                raise RegisterError(f"{self.path} row {reader.line_num}: not valid CSV: {exc}") from exc
+                raise RegisterError(f"{self.path} {row(reader.line_num)}: nav derīgs CSV / not valid CSV: {exc}") from exc
 
     def __iter__(self):
         header, name, count = self.header, self.path.name, 0
@@ -71,11 +72,12 @@ class CsvRows:
         for number, cells in records:
             if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
                 raise RegisterError(
-                    f"{self.path} row {number}: has {len(cells)} cells but the header has {len(header)} columns: "
-                    "check for an unquoted delimiter inside a cell"
+                    f"{self.path} {row(number)}: {len(cells)} šūnas, bet galvenē {len(header)} kolonnas; "
+                    "pārbaudiet, vai šūnā nav atdalītāja bez pēdiņām / "
+                    f"has {len(cells)} cells but the header has {len(header)} columns: check for an unquoted delimiter inside a cell"
                 )
             count += 1
-            yield f"{name} row {number}", dict(zip(header, cells))
+            yield f"{name} {row(number)}", dict(zip(header, cells))
         self._count = count
 
     def __len__(self) -> int:
@@ -101,6 +103,7 @@ def read_csv(path: Path, delimiter: str | None = None) -> Table:
     rows = CsvRows(path, encoding, delimiter, [])
     first = next(rows._records(), None)
     if first is None:
-        raise RegisterError(f"{path}: has no header row: start with the template's header (data/templates/)")
+        raise RegisterError(f"{path}: nav galvenes rindas; sāciet ar veidnes galveni / "
+                            "has no header row: start with the template's header (data/templates/)")
     rows.header = [h.strip() for h in first[1]]
     return Table(path.name, path.stem, rows.header, rows)

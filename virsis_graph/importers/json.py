@@ -21,11 +21,12 @@ def _text(value: object) -> str:
 
 def _table(path: Path, name: str, items: object, prefix: str) -> Table:
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        raise RegisterError(f"{path}{prefix}: expected a list of records (objects with the template's columns as keys)")
+        raise RegisterError(f"{path}{prefix}: gaidīts ierakstu saraksts (objekti ar veidnes kolonnām kā atslēgām) / "
+                            "expected a list of records (objects with the template's columns as keys)")
     header = list(dict.fromkeys(k for item in items for k in item))
     table = Table(f"{path.name}{prefix}", name, header)
     for n, item in enumerate(items, 1):
-        table.rows.append((f"{path.name}{prefix} record {n}", {k: _text(v) for k, v in item.items()}))
+        table.rows.append((f"{path.name}{prefix} ieraksts / record {n}", {k: _text(v) for k, v in item.items()}))
     return table
 
 
@@ -35,9 +36,9 @@ def read_json(path: Path) -> list[Table]:
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise RegisterError(f"{path}: is not UTF-8 text") from exc
+        raise RegisterError(f"{path}: nav UTF-8 teksts / is not UTF-8 text") from exc
     except json.JSONDecodeError as exc:
-        raise RegisterError(f"{path} line {exc.lineno} column {exc.colno}: not valid JSON: {exc.msg}") from exc
+        raise RegisterError(f"{path} {exc.lineno}. rinda, {exc.colno}. zīme / line {exc.lineno} column {exc.colno}: nav derīgs JSON / not valid JSON: {exc.msg}") from exc
     if isinstance(data, dict):
         return [_table(path, kind, items, f" {kind}") for kind, items in data.items()]
     return [_table(path, path.stem, data, "")]

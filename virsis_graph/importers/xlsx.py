@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 from ..store import RegisterError
-from . import Table, check_readable
+from . import Table, row, check_readable
 
 
 def _text(value: object) -> str:
@@ -28,10 +28,11 @@ def read_xlsx(path: Path, sheet: str | None = None) -> list[Table]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise RegisterError(f"{path}: is not a readable .xlsx workbook: save it again from the spreadsheet program ({exc})") from exc
+        raise RegisterError(f"{path}: nav nolasāma .xlsx darbgrāmata; saglabājiet to vēlreiz izklājlapu programmā / "
+                            f"is not a readable .xlsx workbook: save it again from the spreadsheet program ({exc})") from exc
     names = workbook.sheetnames
     if sheet is not None and sheet not in names:
-        raise RegisterError(f"{path}: has no sheet {sheet!r}: its sheets are {', '.join(names)}")
+        raise RegisterError(f"{path}: nav lapas {sheet!r} / has no sheet {sheet!r}; tās lapas / its sheets: {', '.join(names)}")
     tables = []
     for name in [sheet] if sheet else names:
         rows = [(n, [_text(c) for c in r]) for n, r in enumerate(workbook[name].iter_rows(values_only=True), 1)]
@@ -40,11 +41,11 @@ def read_xlsx(path: Path, sheet: str | None = None) -> list[Table]:
             continue
         (_, header), *data = rows
         header = [h.strip() for h in header]
-        table = Table(f"{path.name} sheet {name}", name, header)
+        table = Table(f"{path.name} lapa / sheet {name}", name, header)
         for number, cells in data:
-            table.rows.append((f"{path.name} sheet {name} row {number}", dict(zip(header, cells))))
+            table.rows.append((f"{path.name} lapa / sheet {name} {row(number)}", dict(zip(header, cells))))
         tables.append(table)
     workbook.close()
     if not tables:
-        raise RegisterError(f"{path}: has no filled-in sheet: add a header row and records")
+        raise RegisterError(f"{path}: nav aizpildītas lapas; pievienojiet galvenes rindu un ierakstus / has no filled-in sheet: add a header row and records")
     return tables

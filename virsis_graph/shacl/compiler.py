@@ -120,7 +120,7 @@ def term(node: Node) -> str:
         if node.language:
             return str(ox.Literal(str(node), language=node.language))
         return str(ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype or XSD.string))))
-    raise Unsupported(f"a blank node {node!r} where a constant is needed")
+    raise Unsupported(f"tukšs mezgls {node!r}, kur vajag konstanti / a blank node {node!r} where a constant is needed")
 
 
 def same(var: str, node: Node | ox.Literal) -> str:
@@ -155,7 +155,7 @@ def path_sparql(path: PathExpr) -> str:
         return "(" + "|".join(path_sparql(p) for p in path.args) + ")"
     if isinstance(path, MulPath):
         return f"({path_sparql(path.path)}){path.mod}"
-    raise Unsupported(f"path {path!r}")
+    raise Unsupported(f"ceļš / path {path!r}")
 
 
 def _set_safe(path: PathExpr) -> bool:
@@ -278,9 +278,9 @@ class Compiler:
         """The condition that the node in ``var`` conforms to the shape ``node``."""
         shape = self.shapes.shapes.get(node)
         if shape is None:
-            raise Unsupported(f"{node!r} is not a shape")
+            raise Unsupported(f"{node!r} nav forma / is not a shape")
         if node in stack:
-            raise Unsupported(f"recursive shape {node}")
+            raise Unsupported(f"rekursīva forma / recursive shape {node}")
         if shape.unsupported:
             raise Unsupported("; ".join(shape.unsupported))
         if shape.deactivated:
@@ -322,7 +322,7 @@ class Compiler:
         if c.component == "DisjointConstraintComponent":
             loop = f"{var} {term(c.value)} {var} ."
             return Exists(loop, loop, negated=True)
-        raise Unsupported(f"{c.component} inside another shape")
+        raise Unsupported(f"{c.component} citas formas iekšienē / inside another shape")
 
     def value_test(self, shape: Shape, c: Constraint, v: str, stack: tuple[Node, ...], subject: str | None = None) -> Condition:
         """The condition that the value node ``v`` satisfies ``c`` (one of :data:`VALUE_TESTS`).
@@ -342,7 +342,7 @@ class Compiler:
                 SH.IRIOrLiteral: f"(isIRI({v}) || isLiteral({v}))",
             }
             if x not in kinds:
-                raise Unsupported(f"sh:nodeKind {x}")
+                raise Unsupported(f"nezināms / unknown sh:nodeKind {x}")
             return Expr(kinds[x])
         if k in ("MinExclusiveConstraintComponent", "MinInclusiveConstraintComponent",
                  "MaxExclusiveConstraintComponent", "MaxInclusiveConstraintComponent"):
@@ -376,7 +376,7 @@ class Compiler:
             allowed = f"FILTER({p} NOT IN ({', '.join(term(a) for a in x)}))" if x else ""
             # Every triple of the store is too many to compute as a set: checked node by node.
             return Exists(f"{v} {p} {o} . {allowed}", None, negated=True)
-        raise Unsupported(k)
+        raise Unsupported(f"{k} netiek kompilēts / is not compiled")
 
     def datatype_test(self, shape: Shape, datatype: Node, v: str, anchored: bool = False) -> str:
         """``v`` is a well-formed literal of ``datatype``; ``anchored``: ``v`` is a path value of a target node itself."""
@@ -415,7 +415,7 @@ class Compiler:
         if pattern is None:
             # Too many values to unroll pairwise: count them, once for the whole store.
             if not safe:
-                raise Unsupported(f"a count of {count} over a path with * or ?")
+                raise Unsupported(f"skaits {count} pa ceļu ar * vai ? / a count of {count} over a path with * or ?")
             pattern = counted
         return Exists(pattern, counted if safe else None, negated=not at_least)
 
@@ -461,7 +461,7 @@ class Compiler:
             op = "<" if k == "LessThanConstraintComponent" else "<="
             pairs = f"{x} {path} {a} . {x} {term(value)} {b} . FILTER(!{_safe(f'{a} {op} {b}')})"
             return Exists(pairs, pairs if safe else None, negated=True)
-        raise Unsupported(f"{k} inside another shape")
+        raise Unsupported(f"{k} citas formas iekšienē / inside another shape")
 
     # -- the checks of a shape with targets ------------------------------------
 
@@ -513,9 +513,9 @@ class Compiler:
             if k == "PropertyConstraintComponent":
                 nested = self.shapes.shapes.get(c.value)
                 if nested is None or nested.unsupported:
-                    raise Unsupported(f"{c.value!r}: " + "; ".join(nested.unsupported if nested else ["not a shape"]))
+                    raise Unsupported(f"{c.value!r}: " + "; ".join(nested.unsupported if nested else ["nav forma / not a shape"]))
                 if c.value in stack:
-                    raise Unsupported(f"recursive shape {c.value}")
+                    raise Unsupported(f"rekursīva forma / recursive shape {c.value}")
                 if shape.is_property:
                     # The nested shape's focus nodes are this shape's value nodes.
                     if root == "?this":
@@ -610,12 +610,12 @@ class Compiler:
             text = text.replace("$PATH", path_sparql(shape.path))
         words = [w for _, kind, w in _tokens(text) if kind == "word"]
         if words.count("SELECT") != 1 or {"MINUS", "SERVICE", "VALUES", "GRAPH"} & set(words):
-            raise Unsupported("a SPARQL constraint with sub-queries, MINUS, SERVICE, VALUES or GRAPH")
+            raise Unsupported("SPARQL ierobežojums ar apakšvaicājumiem, MINUS, SERVICE, VALUES vai GRAPH / a SPARQL constraint with sub-queries, MINUS, SERVICE, VALUES or GRAPH")
         if "$shapesGraph" in text or "$currentShape" in text or root != "?this":
-            raise Unsupported("a SPARQL constraint that needs $shapesGraph, $currentShape or a nested focus")
+            raise Unsupported("SPARQL ierobežojums, kam vajag $shapesGraph, $currentShape vai ligzdotu fokusu / a SPARQL constraint that needs $shapesGraph, $currentShape or a nested focus")
         projection = text[: where_brace(text)]
         if "*" not in projection and "$this" not in projection and "?this" not in projection:
-            raise Unsupported("a SPARQL constraint that does not select $this")
+            raise Unsupported("SPARQL ierobežojums, kas neatlasa $this / a SPARQL constraint that does not select $this")
         text = nest_exists(text, constraint.prologue, self.instance)
         text = spell_out_classes(text, constraint.prologue, self.subclasses, self.fresh)
         brace = where_brace(text) + 1

@@ -142,13 +142,13 @@ class ShapesGraph:
 
     def _problems(self, shape: Shape, stack: list[Node], problems: list[str]) -> None:
         if shape.node in stack:
-            problems.append(f"recursive shape {shape.node}")
+            problems.append(f"rekursīva forma / recursive shape {shape.node}")
             return
         problems += [f"{shape.node}: {p}" for p in shape.unsupported]
         for node in self.referenced(shape):
             if node not in self.shapes:
                 # A node named as a shape but never read as one (a literal, say).
-                problems.append(f"{shape.node}: {node!r} is not a shape")
+                problems.append(f"{shape.node}: {node!r} nav forma / is not a shape")
                 continue
             self._problems(self.shapes[node], [*stack, shape.node], problems)
 
@@ -205,7 +205,7 @@ def _read_shape(graph: Graph, node: Node) -> Shape:
         try:
             shape.path = parse_shacl_path(graph, path_node)
         except (SHACLPathError, TypeError, ValueError) as exc:
-            shape.unsupported.append(f"path not read: {exc}")
+            shape.unsupported.append(f"ceļu nevar nolasīt / path not read: {exc}")
     for predicate in TARGETS:
         shape.targets += [(predicate, o) for o in graph.objects(node, predicate)]
     if _is_class(graph, node) and isinstance(node, URIRef):
@@ -220,7 +220,7 @@ def _read_shape(graph: Graph, node: Node) -> Shape:
         component = _SINGLE.get(predicate)
         if component is None:
             if str(predicate).startswith(str(SH)):
-                shape.unsupported.append(f"{predicate} is not compiled")
+                shape.unsupported.append(f"{predicate} netiek kompilēts / is not compiled")
             continue
         _add(graph, shape, predicate, component, value)
     qualified = graph.value(node, SH.qualifiedValueShape)
@@ -228,9 +228,9 @@ def _read_shape(graph: Graph, node: Node) -> Shape:
         _add_qualified(graph, shape, qualified)
     for kind, target in shape.targets:
         if kind != SH.targetNode and not isinstance(target, URIRef):
-            shape.unsupported.append(f"{kind} {target!r} is not an IRI")
+            shape.unsupported.append(f"{kind} {target!r} nav IRI / is not an IRI")
         elif kind == SH.targetNode and isinstance(target, BNode):
-            shape.unsupported.append("a blank node as sh:targetNode")
+            shape.unsupported.append("tukšs mezgls kā sh:targetNode / a blank node as sh:targetNode")
     return shape
 
 
@@ -238,10 +238,10 @@ def _add(graph: Graph, shape: Shape, predicate: URIRef, component: str, value: N
     if predicate in (SH["and"], SH["or"], SH.xone, SH["in"], SH.languageIn):
         items = _read_list(graph, value)
         if items is None:
-            shape.unsupported.append(f"{predicate} is not a well-formed list")
+            shape.unsupported.append(f"{predicate} nav pareizi veidots saraksts / is not a well-formed list")
             return
         if predicate == SH["in"] and any(isinstance(i, BNode) for i in items):
-            shape.unsupported.append("a blank node in sh:in")
+            shape.unsupported.append("tukšs mezgls sarakstā sh:in / a blank node in sh:in")
             return
         value = items
     elif predicate == SH.pattern:
@@ -253,7 +253,7 @@ def _add(graph: Graph, shape: Shape, predicate: URIRef, component: str, value: N
         ignored = graph.value(shape.node, SH.ignoredProperties)
         items = _read_list(graph, ignored) if ignored is not None else ()
         if items is None:
-            shape.unsupported.append("sh:ignoredProperties is not a well-formed list")
+            shape.unsupported.append("sh:ignoredProperties nav pareizi veidots saraksts / is not a well-formed list")
             return
         allowed = [*items]
         for prop in graph.objects(shape.node, SH.property):
@@ -271,10 +271,10 @@ def _add(graph: Graph, shape: Shape, predicate: URIRef, component: str, value: N
         value = sparql
     elif predicate in (SH.minCount, SH.maxCount, SH.minLength, SH.maxLength):
         if not (isinstance(value, Literal) and isinstance(value.value, int)):
-            shape.unsupported.append(f"{predicate} {value!r} is not an integer")
+            shape.unsupported.append(f"{predicate} {value!r} nav vesels skaitlis / is not an integer")
             return
     elif predicate == SH.hasValue and isinstance(value, BNode):
-        shape.unsupported.append("a blank node as sh:hasValue")
+        shape.unsupported.append("tukšs mezgls kā sh:hasValue / a blank node as sh:hasValue")
         return
     if predicate in (SH.minCount, SH.maxCount, SH.uniqueLang, SH.lessThan, SH.lessThanOrEquals) and not shape.is_property:
         # Defined for property shapes only; pyshacl ignores them on node shapes too.
@@ -284,7 +284,7 @@ def _add(graph: Graph, shape: Shape, predicate: URIRef, component: str, value: N
 
 def _add_qualified(graph: Graph, shape: Shape, qualified: Node) -> None:
     if not shape.is_property:
-        shape.unsupported.append("sh:qualifiedValueShape on a node shape")
+        shape.unsupported.append("sh:qualifiedValueShape mezgla formā / on a node shape")
         return
     siblings: list[Node] = []
     if is_true(graph.value(shape.node, SH.qualifiedValueShapesDisjoint)):
@@ -301,7 +301,7 @@ def _add_qualified(graph: Graph, shape: Shape, qualified: Node) -> None:
         if count is None:
             continue
         if not (isinstance(count, Literal) and isinstance(count.value, int)):
-            shape.unsupported.append(f"{predicate} {count!r} is not an integer")
+            shape.unsupported.append(f"{predicate} {count!r} nav vesels skaitlis / is not an integer")
             continue
         shape.constraints.append(Constraint(component, {"shape": qualified, "siblings": tuple(siblings), "count": count.value}))
 
@@ -311,7 +311,7 @@ def _read_sparql(graph: Graph, node: Node, shape: Shape) -> SparqlConstraint | N
         return None
     select = graph.value(node, SH.select)
     if not isinstance(select, Literal):
-        shape.unsupported.append("sh:sparql without an sh:select (sh:ask validators are not compiled)")
+        shape.unsupported.append("sh:sparql bez sh:select (sh:ask validatori netiek kompilēti) / without an sh:select (sh:ask validators are not compiled)")
         return None
     lines = []
     for prefixes in graph.objects(node, SH.prefixes):
@@ -319,7 +319,7 @@ def _read_sparql(graph: Graph, node: Node, shape: Shape) -> SparqlConstraint | N
             prefix = graph.value(declaration, SH.prefix)
             namespace = graph.value(declaration, SH.namespace)
             if prefix is None or namespace is None:
-                shape.unsupported.append("an sh:declare without sh:prefix and sh:namespace")
+                shape.unsupported.append("sh:declare bez sh:prefix un sh:namespace / an sh:declare without sh:prefix and sh:namespace")
                 return None
             lines.append(f"PREFIX {prefix}: <{namespace}>\n")
     messages = [m for m in graph.objects(node, SH.message) if isinstance(m, Literal)]

@@ -271,7 +271,7 @@ def _ox(term) -> ox.NamedNode | ox.Literal:
         if term.language:
             return ox.Literal(str(term), language=term.language)
         return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype))) if term.datatype else ox.Literal(str(term))
-    raise ValueError("blank nodes cannot be written through the endpoint: give every node an IRI")
+    raise ValueError("tukšos mezglus caur galapunktu ierakstīt nevar / blank nodes cannot be written through the endpoint")
 
 
 async def sparql_update(request: Request, text: str) -> Response:

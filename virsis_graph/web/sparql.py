@@ -235,7 +235,7 @@ async def sparql(request: Request) -> Response:
     try:
         form = query_form(text)
     except ValueError as exc:
-        message = f"tas nav SPARQL vaicājums: pirms pirmās '{{' jābūt SELECT, ASK, CONSTRUCT vai DESCRIBE / {exc}"
+        message = str(exc)  # Latvian first already
         return _form(request, text, 400, message) if browser else PlainTextResponse(f"{message}\n", status_code=400)
     requested = (params.get("format") or [None])[0]
     if browser and not requested:
@@ -325,8 +325,8 @@ async def named_query(name: str, request: Request) -> Response:
     """A named query with its parameters from the URL (``?resource=r-05``), as HTML, JSON or CSV."""
     try:
         query = library.named(name)
-    except library.QueryError as exc:
-        return _error(f"nosauktā vaicājuma {name!r} nav: /queries tos uzskaita", str(exc), 404)
+    except library.QueryError:
+        return _error(f"nosauktā vaicājuma {name!r} nav: /queries tos uzskaita", f"no named query {name!r}: /queries lists them", 404)
     try:
         values = {k: v for k, v in request.query_params.items() if k not in ("format", "lang") or query.param(k)}
         bindings = library.bind(query, values, request.app.state.store)
