@@ -90,8 +90,10 @@ def statements_after(store: Store, subjects: set, write: Write) -> set[ox.Triple
     """Every statement about ``subjects``, in any graph, as it will be after ``write``.
 
     The graphs the write changes are read from the write; the others from the
-    store, with the blank nodes a statement there points to (a cost written as
-    ``[ a cv:Cost ]``), which cannot be asked for by name.
+    store. With them come the blank nodes they point to (a cost written as
+    ``[ a cv:Cost ]``), and theirs, at any depth: the first level in the same
+    query, since a blank node cannot be asked for by name; deeper ones by their
+    labels, which only the embedded store keeps (:meth:`Store.describe`).
     """
     found: set[ox.Triple] = set()
     rows = store.query_batched(_named(subjects), "SELECT ?s ?p ?o ?g ?bp ?bo WHERE { VALUES ?s { %s } "
@@ -102,8 +104,16 @@ def statements_after(store: Store, subjects: set, write: Write) -> set[ox.Triple
         found.add(ox.Triple(r["s"], r["p"], r["o"]))
         if r["bp"] is not None:
             found.add(ox.Triple(r["o"], r["bp"], r["bo"]))
-    for quads in write.after.values():
-        found.update(ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.subject in subjects)
+    written = [q for quads in write.after.values() for q in quads]
+    found.update(ox.Triple(q.subject, q.predicate, q.object) for q in written if q.subject in subjects)
+    described = set(subjects) | {t.subject for t in found}
+    pending = {t.object for t in found if isinstance(t.object, ox.BlankNode)} - described
+    while pending:
+        described |= pending
+        deeper = set(store.describe(pending))
+        deeper.update(ox.Triple(q.subject, q.predicate, q.object) for q in written if q.subject in pending)
+        found |= deeper
+        pending = {t.object for t in deeper if isinstance(t.object, ox.BlankNode)} - described
     return found
 
 
@@ -195,9 +205,13 @@ def validate_after(store: Store, write: Write, focus: set[ox.NamedNode], conditi
                                   lambda scope, data: RecordsAfter(store, write, scope, data))
 
 
-def neighbourhood(store: Store, focus: set, write: Write) -> set[ox.Triple]:
+def neighbourhood(store: Store, focus: set, write: Write = NOTHING) -> set[ox.Triple]:
     """What validating ``focus`` after ``write`` needs: the statements about them and what they
-    own, and about what those link to (so ``sh:class`` and membership checks see the register)."""
+    own, and about what those link to (so ``sh:class`` and membership checks see the register).
+
+    With no write, the neighbourhood as the store holds it: what
+    :func:`~virsis_graph.validation.validate_records` gives pyshacl.
+    """
     nodes = (ox.NamedNode, ox.BlankNode)
     own = statements_after(store, focus, write)
     owned = {t.object for t in own if isinstance(t.object, nodes)} - focus

@@ -677,7 +677,9 @@ def validate_records(store: Store, records: Iterable[str], conditions: Iterable[
             cut = restricted(report, {f.value for f in focus})
             cut.records, cut.fallback = len(focus), report.fallback
             return cut
-    own = _with_blank_parts(store, store.describe(focus))
+    from .changes import neighbourhood, statements_after, NOTHING
+
+    own = statements_after(store, set(focus), NOTHING)
     # What a record owns (channels, costs) is described in the same graph; fetch it too.
     owned = {t.object for t in own if isinstance(t.object, ox.NamedNode)} - set(focus)
     blank = any(isinstance(t.subject, ox.BlankNode) for t in own)
@@ -697,29 +699,10 @@ def validate_records(store: Store, records: Iterable[str], conditions: Iterable[
     # ([ a cv:Cost ... ]): it binds focus nodes by name, which a blank node has not.
     # Only the records' own places: the report keeps nothing else (not every record's, seconds at national scale).
     where = where if where is not None else _store_locations(store, focus)
-    triples = own + _with_blank_parts(store, store.describe(owned))
-    subjects = {t.subject for t in triples}
-    linked = {t.object for t in triples if isinstance(t.object, ox.NamedNode) and t.object not in subjects}
-    report = validate_neighbourhood(store, triples + store.describe(linked), [URIRef(i.value) for i in focus], conditions, where)
+    report = validate_neighbourhood(store, list(neighbourhood(store, set(focus))), [URIRef(i.value) for i in focus], conditions, where)
     if engine != "pyshacl":
         report.fallback["(blank nodes)"] = ["ieraksti ar daļām, kas rakstītas kā tukšie mezgli / records with parts written as blank nodes"]
     return report
-
-
-def _with_blank_parts(store: Store, triples: list[ox.Triple]) -> list[ox.Triple]:
-    """``triples`` and the statements about the blank nodes they point to, and so on down.
-
-    Only the embedded store can name a blank node from one request to the next
-    (:meth:`Store.describe`); on a server engine the parts stay out.
-    """
-    out, seen = list(triples), set()
-    pending = {t.object for t in out if isinstance(t.object, ox.BlankNode)}
-    while pending:
-        seen |= pending
-        found = store.describe(pending)
-        out += found
-        pending = {t.object for t in found if isinstance(t.object, ox.BlankNode)} - seen
-    return out
 
 
 def validate_neighbourhood(store: Store, triples: list[ox.Triple], focus: list[URIRef], conditions: Iterable[int], where: dict[str, Location],
