@@ -116,3 +116,67 @@ def test_ontology_check_fails_when_a_numbered_item_is_missing(data_copy):
     result = runner.invoke(app, ["ontology", "check", "--no-reasoning"])
     assert result.exit_code == 1
     assert "request types" in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["import"], "Kļūda / Error: trūkst parametra / Missing argument 'files'."),
+    (["validate", "--bogus"], "Kļūda / Error: nav tādas opcijas / No such option: --bogus"),
+    (["nosuch"], "Kļūda / Error: nepareizs lietojums / No such command 'nosuch'."),
+    (["validate", "--condition", "11"], "Kļūda / Error: nederīga vērtība / Invalid value for '--condition'"),
+    (["trace", "need"], "Kļūda / Error: trūkst parametra / Missing argument 'ID'."),
+])
+def test_a_command_line_click_refuses_is_refused_latvian_first(args, said):
+    """Click's own refusals (its words, in English) get a Latvian lead and the usage, exit code 2, no traceback."""
+    result = runner.invoke(app, args, prog_name="virsis")
+    assert result.exit_code == 2
+    assert said in result.output and "Usage: virsis" in result.output
+    assert "Palīdzība / Help: virsis" in result.output and "Traceback" not in result.output
+
+
+def test_a_group_without_its_command_shows_its_help():
+    result = runner.invoke(app, ["token"])
+    assert "Rakstīšanas pilnvaras" in result.output and "Kļūda" not in result.output
+
+
+@pytest.mark.parametrize("command", [
+    ["summary"], ["graphs"], ["stats"], ["export"], ["query", "-e", "ASK {}"], ["validate"], ["quality"],
+    ["trace", "need", "n-01"], ["serve"],
+])
+def test_a_command_that_reads_does_not_take_a_mistyped_store_for_an_empty_register(tmp_path, command):
+    """It used to make an empty store there and answer from it: `virsis validate` conformed, exit 0."""
+    typo = tmp_path / "virsis-stor"
+    result = runner.invoke(app, [*command, "--store", str(typo)])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert "šeit nav reģistra" in said and "no register here" in said
+    assert not typo.exists()
+
+
+def test_validating_a_folder_without_record_files_is_an_error(tmp_path):
+    result = runner.invoke(app, ["validate", str(tmp_path)])
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert "nav failu ar ierakstiem" in said and "no files with records to validate" in said
+
+
+@pytest.mark.parametrize(("command", "output", "reason"), [
+    (["export"], "missing/x.ttl", "(mapes nav)"),
+    (["export"], ".", "(tā ir mape)"),
+    (["validate", "--format", "junit"], "missing/r.xml", "(mapes nav)"),
+])
+def test_an_output_file_that_cannot_be_written_is_refused_before_the_work(example_store_path, tmp_path, command, output, reason):
+    target = tmp_path / output
+    result = runner.invoke(app, [*command, "--store", example_store_path, "-o", str(target)])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert f"nevar ierakstīt {reason}" in said and "name a file in a folder that exists" in said
+    assert "Traceback" not in result.output
+
+
+def test_templates_into_a_file_and_tokens_from_a_folder_are_messages(tmp_path):
+    taken = tmp_path / "taken"
+    taken.write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["templates", "-o", str(taken)])
+    assert result.exit_code == 2 and "nevar ierakstīt" in " ".join(result.output.split()) and "Traceback" not in result.output
+    result = runner.invoke(app, ["token", "list", "--tokens", str(tmp_path)])
+    assert result.exit_code == 2 and "pilnvaru failu nevar nolasīt / the token file cannot be read" in " ".join(result.output.split())

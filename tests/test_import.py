@@ -259,6 +259,8 @@ BAD_SERVICES = SERVICES.splitlines()[0]
         ("services.csv", "", "the file is empty"),
         ("services.csv", SERVICES.replace(",provision,n-01,r-01,e-service; in-person,0,", ",,n-01,r-01,e-service; in-person,0,"), "services.csv rinda / row 2, kolonna / column lifecycle_stage: ir tukša, bet obligāta / is empty but required"),
         ("needs.ttl", "@prefix dct: <http://purl.org/dc/terms/> .\n<id/need/n-9> dct:title \"x\" \n<id/need/n-8> dct:title .\n", "needs.ttl: nav derīgs"),
+        # A service's parts are named after it: an identifier that cannot be in an IRI was a traceback.
+        ("services.csv", SERVICES.replace("s-01,", "s 01,", 1), "services.csv rinda / row 2, kolonna / column identifier: 's 01' nav derīgs identifikators"),
         ("records.xyz", "a,b\n1,2\n", "records.xyz: nezināms faila veids '.xyz', importējiet .csv, .xlsx, .json vai RDF / unknown file type '.xyz'"),
     ],
 )
@@ -545,3 +547,35 @@ def test_an_import_is_validated_alike_by_either_engine(tmp_path):
     assert "s-33" in outputs["auto"] and "CostValueShape" in outputs["auto"]  # defect i: a negative fee
     refused = run("import", files[0], "--engine", "jena", store=tmp_path / "jena")
     assert refused.exit_code == 2 and "--engine" in refused.output
+
+
+@pytest.mark.parametrize(("options", "said"), [
+    (["--graph", "notaniri"], "--graph 'notaniri': nav absolūts IRI"),
+    (["--graph", "http://example.org/a b"], "is not an absolute IRI"),
+    (["--delimiter", "xx"], "--delimiter 'xx': viena rakstzīme, piem., ';' vai tab / one character"),
+])
+def test_bad_import_options_are_refused_without_a_traceback(register, store_path, options, said):
+    assert run("import", *map(str, register.values()), store=store_path).exit_code == 0
+    before = snapshot(store_path)
+    result = run("import", str(register["services.csv"]), *options, store=store_path)
+    assert result.exit_code == 2, result.output
+    assert said in " ".join(result.output.split()) and "Traceback" not in result.output
+    assert snapshot(store_path) == before
+
+
+@pytest.mark.parametrize("tab", ["tab", "\\t"])
+def test_a_tab_is_named_as_people_type_it(tmp_path, store_path, tab):
+    path = write(tmp_path, "services.csv", SERVICES.replace(",", "\t").replace("\"7\t11\"", "7,11"))
+    result = run("import", "--no-validate", "--delimiter", tab, str(path), store=store_path)
+    assert result.exit_code == 0, result.output
+    assert objects(store_path, BASE + "id/cost/s-02", CV + "hasValue") == {"7.11"}
+
+
+def test_a_folder_of_other_files_is_not_made_a_store(tmp_path, register):
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("keep me", encoding="utf-8")
+    result = run("import", str(register["services.csv"]), store=folder)
+    assert result.exit_code == 2
+    assert "nav reģistrs, bet mape ar citiem failiem" in " ".join(result.output.split())
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]

@@ -46,7 +46,7 @@ def test_bad_token_files_and_ids_are_named(tmp_path):
     with pytest.raises(TokenError, match="no token 't-nope'"):
         TokenFile(path).revoke("t-nope")
     path.write_text("{not json", encoding="utf-8")
-    with pytest.raises(TokenError, match=r"tokens.json: nav pilnvaru fails .* / not a token file"):
+    with pytest.raises(TokenError, match=r"tokens.json: nav pilnvaru fails; .* / not a token file: .* \(Expecting property name"):
         TokenFile(path).tokens()
 
 

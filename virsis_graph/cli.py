@@ -14,6 +14,12 @@ from typing import Iterable, Iterator, Optional
 
 import pyoxigraph as ox
 import typer
+from typer.core import TyperGroup
+
+try:  # typer 0.2x carries its own copy of click, and raises its exceptions
+    from typer._click import exceptions as _click
+except ImportError:  # an older typer raises click's
+    from click import exceptions as _click  # type: ignore[no-redef]
 from rich.console import Console
 from rich.progress import MofNCompleteColumn, Progress, TaskID
 from rich.table import Table
@@ -26,7 +32,46 @@ from .store import RegisterError, Store, open_store
 from .web.wording import counted
 from .summary import Row, summarise
 
+# Click writes its own refusals (a missing argument, an unknown option) in English: each kind gets its Latvian lead.
+_USAGE_ERRORS = (
+    (_click.MissingParameter, "trūkst parametra"),
+    (_click.NoSuchOption, "nav tādas opcijas"),
+    (_click.BadOptionUsage, "opcija lietota nepareizi"),
+    (_click.BadArgumentUsage, "arguments lietots nepareizi"),
+    (_click.BadParameter, "nederīga vērtība"),
+    (_click.UsageError, "nepareizs lietojums"),
+    (_click.FileError, "failu nevar atvērt"),
+    (_click.ClickException, "kļūda"),
+)
+
+
+class _Bilingual(TyperGroup):
+    """The ``virsis`` group, whose refusals of a command line are Latvian first, like the commands' own."""
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):  # type: ignore[override]
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            done = super().main(*args, standalone_mode=False, **kwargs)
+        except _click.ClickException as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # a group given no command: its help
+                exc.show()
+                sys.exit(exc.exit_code)
+            ctx = getattr(exc, "ctx", None)
+            if ctx is not None:
+                typer.echo(ctx.get_usage(), err=True)
+                typer.echo(f"Palīdzība / Help: {ctx.command_path} {ctx.help_option_names[0]}\n", err=True)
+            lead = next(lv for kind, lv in _USAGE_ERRORS if isinstance(exc, kind))
+            typer.echo(f"Kļūda / Error: {lead} / {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except _click.Abort:
+            typer.echo("Pārtraukts / Aborted!", err=True)
+            sys.exit(1)
+        # Not standalone, click returns what stopped the command: typer.Exit's code, or the command's value.
+        sys.exit(done if isinstance(done, int) else 0)
+
 app = typer.Typer(
+    cls=_Bilingual,
     help=(
         "VIRSIS graph — dzīves situāciju, vajadzību, pakalpojumu un resursu reģistrs. / "
         "A registry of life situations, needs, services and resources.\n\n"
@@ -95,11 +140,37 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def cannot_write(path: Path, reason: str, reason_lv: str | None = None) -> typer.Exit:
+    """Refuse an output ``path`` that cannot be written, and say why (the exit to raise)."""
+    return fail(f"{path}: nevar ierakstīt ({reason_lv or reason}); norādiet failu esošā mapē / "
+                f"cannot write ({reason}): name a file in a folder that exists")
+
+
+def check_output(path: Optional[Path]) -> None:
+    """Refuse, before any work, an output file in a folder that does not exist, or a folder given as the file."""
+    if path is not None and (path.is_dir() or not path.parent.is_dir()):
+        raise cannot_write(path, *(("it is a folder", "tā ir mape") if path.is_dir() else ("no such folder", "mapes nav")))
+
+
 @contextmanager
-def opened(store: Optional[str], endpoint: Optional[str]) -> Iterator[Store]:
-    """The store a command points at; register errors become a message and exit code 2."""
+def output_file(path: Path, binary: bool = False) -> Iterator:
+    """``path`` opened for writing; a failure to open or write it is a message and exit code 2."""
     try:
-        with open_store(store, endpoint) as s:
+        with path.open("wb" if binary else "w", encoding=None if binary else "utf-8") as f:
+            yield f
+    except OSError as exc:
+        raise cannot_write(path, exc.strerror or str(exc)) from exc
+
+
+@contextmanager
+def opened(store: Optional[str], endpoint: Optional[str], create: bool = False) -> Iterator[Store]:
+    """The store a command points at; register errors become a message and exit code 2.
+
+    Only ``create`` makes a store where there is none (``init`` and ``import``): a mistyped ``--store``
+    of any other command is an error, not an empty register.
+    """
+    try:
+        with open_store(store, endpoint, create=create) as s:
             yield s
     except RegisterError as exc:
         raise fail(str(exc)) from exc
@@ -161,7 +232,7 @@ def init(
 
     Example: virsis init --store ./virsis-store
     """
-    with opened(store, endpoint) as s:
+    with opened(store, endpoint, create=True) as s:
         try:
             loaded = initialise(s)
         except RegisterError as exc:
@@ -202,7 +273,7 @@ def import_(
     Example: virsis import data/templates/services.csv --dry-run
     """
     _check_engine(engine)
-    with opened(store, endpoint) as s:
+    with opened(store, endpoint, create=True) as s:
         with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), console=err_console, transient=True) as bar:
             tasks: dict[str, TaskID] = {}
 
@@ -309,6 +380,7 @@ def export(
     """
     if fmt not in EXPORT_FORMATS:
         raise one_of("--format", fmt, EXPORT_FORMATS)
+    check_output(output)
     with opened(store, endpoint) as s:
         if graph is not None and graph not in s.graphs():
             raise fail(f"{s.description} nav grafa {graph}; tos uzskaita `virsis graphs` / no graph {graph} in {s.description}: `virsis graphs` lists them")
@@ -316,7 +388,7 @@ def export(
             s.dump(sys.stdout.buffer, EXPORT_FORMATS[fmt], graph)
             sys.stdout.buffer.flush()
         else:
-            with output.open("wb") as f:
+            with output_file(output, binary=True) as f:
                 s.dump(f, EXPORT_FORMATS[fmt], graph)
             err_console.print(f"Ierakstīts / written {output}")
 
@@ -623,11 +695,12 @@ def validate(
         raise one_of("--fail-on", fail_on, ("violation", "warning", "info"))
     if lang not in ("lv", "en"):
         raise one_of("--lang", lang, ("lv", "en"))
+    check_output(output)
     try:
         if files:
             report = validate_files(files, condition, kind=kind)
         else:
-            with open_store(store, endpoint) as s:
+            with open_store(store, endpoint, create=False) as s:
                 report = validate_store(s, condition, engine=engine, workers=workers)
     except RegisterError as exc:
         raise fail(str(exc)) from exc
@@ -638,7 +711,7 @@ def validate(
             sys.stdout.write(chunk)
         sys.stdout.flush()
     else:
-        with output.open("w", encoding="utf-8") as f:
+        with output_file(output) as f:
             f.writelines(chunks(report, fmt, lang, fail_on))
         err_console.print(f"{report.summary()} — ierakstīts / written {output}", markup=False, highlight=False)
     if not report.conforms(fail_on):
@@ -677,7 +750,7 @@ def quality(
             shapes = all_shapes()
             card = scorecard(validate_graph(data, shapes, where), data, shapes, lang)
         else:
-            with open_store(store, endpoint) as s:
+            with open_store(store, endpoint, create=False) as s:
                 card = store_scorecard(s, lang)
     except RegisterError as exc:
         raise fail(str(exc)) from exc
@@ -721,7 +794,11 @@ def templates(
     """
     from .templates import write_templates
 
-    for path in write_templates(output):
+    try:
+        written = write_templates(output)
+    except OSError as exc:
+        raise cannot_write(Path(exc.filename or output), exc.strerror or str(exc)) from exc
+    for path in written:
         console.print(f"Ierakstīts / written {path}")
 
 

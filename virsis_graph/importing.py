@@ -851,6 +851,10 @@ def recorded_sha256(store: Store, graph: str, base: str | None = None) -> str | 
     return None
 
 
+DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "TAB": "\t"}
+"""What people type for a tab on a command line (``--delimiter tab`` or ``'\\t'``)."""
+
+
 def import_files(
     store: Store,
     paths: list[Path],
@@ -884,7 +888,16 @@ def import_files(
     validated before it is written, by pyshacl.
     """
     if graph and len(paths) > 1:
-        return ImportResult(errors=["--graph names one graph: import one file with it"])
+        return ImportResult(errors=["--graph nosauc vienu grafu: importējiet ar to vienu failu / --graph names one graph: import one file with it"])
+    if graph:
+        try:
+            ox.NamedNode(graph)
+        except ValueError:
+            return ImportResult(errors=[f"--graph {graph!r}: nav absolūts IRI, piem., https://data.example.lv/graph/x / "
+                                        "is not an absolute IRI, e.g. https://data.example.lv/graph/x"])
+    delimiter = DELIMITER_NAMES.get(delimiter, delimiter)
+    if delimiter is not None and len(delimiter) != 1:
+        return ImportResult(errors=[f"--delimiter {delimiter!r}: viena rakstzīme, piem., ';' vai tab / one character, e.g. ';' or tab"])
     options = {"kind": kind, "sheet": sheet, "graph": graph, "delimiter": delimiter}
     run = _Import(store, options, keep_missing, progress, keep=validate or locate)
     result = run.result

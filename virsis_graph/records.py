@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import NamedTuple
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
 
@@ -170,7 +170,9 @@ class Row:
         self.problems.append(Problem(self.where, message, column))
 
     def mint(self, path: str, identifier: str) -> ox.NamedNode:
-        return ox.NamedNode(f"{self.base}id/{path}/{identifier}")
+        """The IRI of a part. Percent-encoded: a part named after a record whose identifier is not valid
+        (``s 01``, reported as a problem) must still be an IRI; a valid one is left as it is."""
+        return ox.NamedNode(f"{self.base}id/{path}/{quote(identifier, safe='')}")
 
     def get(self, column: str) -> str | None:
         value = self.cells.get(column, "").strip()

@@ -264,14 +264,29 @@ class EmbeddedStore(Store):
     dropped once the write is flushed. Opening a store that still has a
     checkpoint means the last write was interrupted, and the checkpoint is
     restored first. In memory there is nothing to survive a crash.
+
+    ``create``: make the store when ``path`` holds none (an empty or new
+    folder). When False, a path without a store is a :class:`RegisterError`,
+    so that a mistyped ``--store`` of a command that only reads is not taken
+    for an empty register. A folder that holds other files is never made a
+    store.
     """
 
-    def __init__(self, path: Path | str | None = None) -> None:
+    def __init__(self, path: Path | str | None = None, create: bool = True) -> None:
         self.path = Path(path).resolve() if path is not None else None
         self.description = str(self.path) if self.path else "in memory"
         if self.path is None:
             self._store = ox.Store()
             return
+        if not self._holds_store():
+            if not create:
+                raise RegisterError(
+                    f"{self.path}: šeit nav reģistra; izveidojiet to ar `virsis init` vai `virsis import`, vai pārbaudiet --store / "
+                    "no register here: make one with `virsis init` or `virsis import`, or check --store (VIRSIS_STORE)")
+            if self.path.exists() and (not self.path.is_dir() or any(self.path.iterdir())):
+                raise RegisterError(
+                    f"{self.path}: nav reģistrs, bet {'fails' if not self.path.is_dir() else 'mape ar citiem failiem'}; norādiet jaunu vai tukšu mapi / "
+                    f"not a register but a {'file' if not self.path.is_dir() else 'folder of other files'}: name a new or empty folder")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if not self.path.exists() and self._checkpoint.exists() and self._side("interrupted").exists():
             self._checkpoint.rename(self.path)  # a crash cut a restore short: finish it
@@ -285,6 +300,10 @@ class EmbeddedStore(Store):
             self._restore()
             self._store = self._open()
         self._owner_file.write_text(json.dumps({"pid": os.getpid(), "command": " ".join(sys.argv)}), encoding="utf-8")
+
+    def _holds_store(self) -> bool:
+        """Whether ``path`` is a store (RocksDB's ``CURRENT`` file), or one a crash left mid-restore."""
+        return (self.path / "CURRENT").is_file() or (self._checkpoint.exists() and self._side("interrupted").exists())
 
     # -- locking and recovery ------------------------------------------------
 
@@ -572,12 +591,13 @@ class LiveWrites(Writes):
                         ox_store.extend(quads)
 
 
-def open_store(store: str | Path | None = None, endpoint: str | None = None, **remote_options: str | None) -> Store:
+def open_store(store: str | Path | None = None, endpoint: str | None = None, create: bool = True, **remote_options: str | None) -> Store:
     """Open the store a command was pointed at.
 
     ``endpoint`` (or ``VIRSIS_ENDPOINT``) selects a remote SPARQL 1.1 endpoint;
     otherwise the embedded store at ``store`` (or ``VIRSIS_STORE``, default
-    ``./virsis-store``). ``":memory:"`` opens an empty in-memory store.
+    ``./virsis-store``), made there if ``create`` (see :class:`EmbeddedStore`).
+    ``":memory:"`` opens an empty in-memory store.
     """
     from .settings import ENDPOINT
 
@@ -589,7 +609,7 @@ def open_store(store: str | Path | None = None, endpoint: str | None = None, **r
     location = str(store or STORE_PATH.value())
     if location == ":memory:":
         return EmbeddedStore()
-    return EmbeddedStore(Path(location))
+    return EmbeddedStore(Path(location), create=create)
 
 
 def loader(store: Store) -> Callable[[Path, str, str], None]:

@@ -67,9 +67,11 @@ class TokenFile:
             if not isinstance(data, dict) or not isinstance(data.get("tokens"), list):
                 raise ValueError('gaidīts / expected {"tokens": [...]}')
             return [Token(**entry) for entry in data["tokens"]]
+        except OSError as exc:  # a folder, or no permission
+            raise TokenError(f"{self.path}: pilnvaru failu nevar nolasīt / the token file cannot be read: {exc.strerror}") from exc
         except (ValueError, TypeError) as exc:
-            raise TokenError(f"{self.path}: nav pilnvaru fails ({exc}); atjaunojiet to no rezerves kopijas vai pārvietojiet, lai sāktu no jauna / "
-                             "not a token file: restore it from a backup or move it away to start afresh") from exc
+            raise TokenError(f"{self.path}: nav pilnvaru fails; atjaunojiet to no rezerves kopijas vai pārvietojiet, lai sāktu no jauna / "
+                             f"not a token file: restore it from a backup or move it away to start afresh ({exc})") from exc
 
     def create(self, organisation: str, label: str = "", now: dt.datetime | None = None) -> tuple[Token, str]:
         """A new token for ``organisation`` (an IRI): returns what is kept and the secret, shown once."""

@@ -596,8 +596,12 @@ def files_graph(paths: list[Path], **import_options: object) -> tuple[Graph, dic
     from .importing import import_files
     from .store import EmbeddedStore, RegisterError
 
+    files = expand(paths)
+    if not files:  # an empty folder is not a register that conforms
+        raise RegisterError(f"{', '.join(map(str, paths))}: nav failu ar ierakstiem ({', '.join(sorted(VALIDATED_SUFFIXES))}) / "
+                            "no files with records to validate")
     store = EmbeddedStore()
-    result = import_files(store, expand(paths), locate=True, **import_options)
+    result = import_files(store, files, locate=True, **import_options)
     if result.errors:
         raise RegisterError("\n".join(result.errors))
     data = to_rdflib(ox.Triple(q.subject, q.predicate, q.object) for source in result.sources for q in store.quads(source.graph))
