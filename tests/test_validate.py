@@ -217,6 +217,37 @@ def test_quality_scorecard_scores_each_service_and_rolls_up(services):
     assert table.exit_code == 0 and "50%" in table.output and "0%✗" in table.output
 
 
+SINGLE_OWNER = """
+@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix virsis: <https://w3id.org/virsis/ontology#> .
+@prefix t: <https://w3id.org/virsis/test-shapes#> . @prefix qc: <https://w3id.org/virsis/vocab/quality-condition/> .
+t:SingleOwner a sh:PropertyShape ; sh:targetClass virsis:Service ; sh:path virsis:serviceOwner ; sh:maxCount 1 ;
+    sh:severity sh:Violation ; sh:message "Viens saimnieks."@lv , "One owner."@en ;
+    virsis:checksCondition qc:manageability-measurability .
+"""
+
+
+@pytest.mark.parametrize("where", ["files", "store"])
+def test_a_property_shape_with_its_own_targets_is_a_check_of_the_score(services, tmp_path, monkeypatch, where):
+    """Most registration rules are property shapes that target services themselves (one owner, a lifecycle
+    stage): their results were counted as violations while the score left them out (100 % ✗)."""
+    graph = Graph().parse(FIXTURE).parse(data=SINGLE_OWNER, format="turtle")
+    monkeypatch.setattr(validation, "all_shapes", lambda: graph)
+    if where == "files":
+        args = [str(services)]
+    else:
+        store = tmp_path / "store"
+        assert runner.invoke(app, ["import", "--no-validate", str(services), "--store", str(store)]).exit_code == 0
+        args = ["--store", str(store)]
+    rows = json.loads(runner.invoke(app, ["quality", *args, "--format", "json"]).output)
+    cell = {(r["level"], r["key"], r["condition"]): r for r in rows}
+    # Condition 1 now has three checks: t:Owner and t:Kpi of the node shape, and t:SingleOwner.
+    # s-01 (one owner, no KPI) passes two; s-02 (two owners, no KPI) fails all three.
+    assert (cell["service", "s-01", 1]["checks"], cell["service", "s-01", 1]["passed"]) == (3, 2)
+    assert (cell["service", "s-02", 1]["checks"], cell["service", "s-02", 1]["passed"]) == (3, 0)
+    assert cell["service", "s-02", 1]["violations"] == 2  # t:Owner's maxCount and t:SingleOwner's
+    assert (cell["register", "*", 1]["checks"], cell["register", "*", 1]["passed"]) == (6, 2)
+
+
 def test_pyshacl_messages_of_a_sparql_constraint_keep_their_languages():
     """pyshacl fills ``{?value}`` into a SPARQL constraint's messages and drops their tags; ``run_pyshacl`` keeps them."""
     shapes = Graph().parse(format="turtle", data="""

@@ -4,7 +4,8 @@ A service's score on a condition is the share of that condition's checks that
 apply to it and that it passes (a check passes when it reports nothing, Info
 included). A check is a shape with ``virsis:checksCondition``
 (a property shape counts on its own); it applies to the services its node shape
-targets. Results on things a service owns (its channels, its costs) count in the
+targets, or, for a property shape with targets of its own (most registration
+rules: one owner, a lifecycle stage), the services it targets. Results on things a service owns (its channels, its costs) count in the
 service's violations and warnings but not in the score, whose checks are the
 service's own. Roll-ups pool the checks of an institution's services, and of
 the whole register.
@@ -70,10 +71,15 @@ def _targets(shapes: Graph, data: Graph, node_shape: URIRef) -> set:
     return found
 
 
+def _top_shapes(shapes: Graph) -> set:
+    """The shapes that may have targets: node shapes, and property shapes standing on their own."""
+    return set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
+
+
 def checks(shapes: Graph, data: Graph) -> dict[URIRef, list[tuple[str, int]]]:
     """Focus node → the (shape id, condition number) checks that apply to it."""
     applies: dict[URIRef, list[tuple[str, int]]] = defaultdict(list)
-    for node_shape in set(shapes.subjects(RDF.type, SH.NodeShape)):
+    for node_shape in _top_shapes(shapes):
         targets = _targets(shapes, data, node_shape)
         if not targets:
             continue
@@ -214,7 +220,7 @@ def store_scorecards(store, languages: tuple[str, ...] = ("lv", "en"), report: R
     applies: dict[str, list[tuple[str, int]]] = defaultdict(list)
     targets: dict[tuple, set[str]] = {}
     parsed = shapes_of(shapes)
-    for node_shape in set(shapes.subjects(RDF.type, SH.NodeShape)):
+    for node_shape in _top_shapes(shapes):
         parts = [node_shape] if (node_shape, VIRSIS.checksCondition, None) in shapes else []
         parts += list(shapes.objects(node_shape, SH.property))
         conditions = [(_shape_id(shapes, part), _condition_of(_checked_condition(shapes, part))[0].number) for part in parts]
