@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -76,14 +77,25 @@ def test_kill_9_during_an_import_leaves_the_store_as_before_or_as_after(tmp_path
     assert "before" in outcomes  # the kills did land in the middle of imports
 
 
-def test_a_store_in_use_names_the_process_holding_it(tmp_path):
-    path = tmp_path / "store"
+@contextmanager
+def held(path, *argv: str):
+    """Another process that opens the store at ``path`` and keeps it open (its command line ends in ``argv``)."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from virsis_graph.store import EmbeddedStore; s = EmbeddedStore(sys.argv[1]); print('ready', flush=True); time.sleep(30)", str(path)],
+        [sys.executable, "-c", "import sys, time; from virsis_graph.store import EmbeddedStore; s = EmbeddedStore(sys.argv[1]); print('ready', flush=True); time.sleep(30)",
+         str(path), *argv],
         stdout=subprocess.PIPE, text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_store_in_use_names_the_process_holding_it(tmp_path):
+    path = tmp_path / "store"
+    with held(path) as holder:
         with pytest.raises(StoreLockedError) as info:
             EmbeddedStore(path)
         message = str(info.value)
@@ -91,9 +103,18 @@ def test_a_store_in_use_names_the_process_holding_it(tmp_path):
         result = subprocess.run(virsis("stats", "--store", str(path)), capture_output=True, text=True)
         assert result.returncode == 2
         assert "Traceback" not in result.stderr and f"process {holder.pid}" in " ".join(result.stderr.split())
-    finally:
-        holder.kill()
-        holder.wait()
+
+
+def test_a_store_the_site_holds_says_how_to_read_and_import(tmp_path):
+    """The general advice (send the command through its server) fails for an import: the site answers reads only."""
+    path = tmp_path / "store"
+    with held(path, "serve") as holder:  # its command line ends in "serve", as `virsis serve`'s does
+        with pytest.raises(StoreLockedError) as info:
+            EmbeddedStore(path)
+        message = str(info.value)
+        assert message.startswith(f"Krātuvi {path} tur atvērtu vietne (process {holder.pid}")
+        assert "To read, send the command through the site: --endpoint http://…/sparql" in message
+        assert "to import, stop the site and start it again after the import" in message
 
 
 def test_an_interrupted_write_is_rolled_back_when_the_store_is_next_opened(tmp_path):

@@ -549,3 +549,16 @@ def test_cli_table_shows_records_by_kind_and_identifier(disk_store):
     assert "need/n-21" in result.stdout and "life-situation/ls-04" in result.stdout
     assert rid("need/n-21") not in result.stdout  # the table shortens; csv and json keep full IRIs
     assert "Neapmierinātas vajadzības / Unmet needs" in result.stdout
+
+
+def test_a_syntax_error_of_virsis_query_is_placed_in_the_query_as_written(disk_store, tmp_path):
+    """The command puts its PREFIX lines before the query: positions used to count them (a one-line query failed at line 17)."""
+    bad = tmp_path / "bad.rq"
+    bad.write_text("SELECT ?s\nWHERE { ?s ?p ?o }\nLIMIT x\n", encoding="utf-8")  # line 3, column 7: x is no number
+    result = runner.invoke(app, ["query", str(bad), "--store", disk_store])
+    assert result.exit_code == 2 and "error at 3:7:" in " ".join(result.output.split())
+    result = runner.invoke(app, ["query", "-e", "SELECT ?s WHERE { ?s a foo:Bar }", "--store", disk_store])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2
+    assert "error at 1:" in said and "nezināms prefikss foo: — deklarējiet to ar PREFIX foo: <…> / unknown prefix foo:" in said
+    assert "\\u{" not in said  # not pyoxigraph's list of expected characters

@@ -184,6 +184,8 @@ def test_an_import_with_a_violation_writes_nothing_unless_no_validate(services, 
     assert result.exit_code == 2
     text = " ".join(result.output.split())
     assert "services.csv rinda / row 3 — s-02" in text and "nothing was written" in text
+    # One violation (s-02's two owners), counted in the singular in both languages.
+    assert "1 pārkāpums; izlabojiet ierakstus vai importējiet ar --no-validate / 1 violation: fix the records" in text
     from virsis_graph.store import EmbeddedStore
 
     with EmbeddedStore(store) as s:

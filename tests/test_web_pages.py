@@ -255,7 +255,7 @@ def test_english_pages_name_an_untranslated_service_in_latvian(client):
     (101, "101 pakalpojums", "101 services"),
 ])
 def test_a_count_takes_its_noun_in_the_right_number(n, lv, en):
-    from virsis_graph.web.wording import counted
+    from virsis_graph.plural import counted
 
     nouns = {"lv": ("pakalpojums", "pakalpojumi"), "en": ("service", "services")}
     assert counted(n, "lv", **nouns) == lv and counted(n, "en", **nouns) == en

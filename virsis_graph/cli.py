@@ -29,7 +29,7 @@ from . import ontology as model_checks
 from .importing import MODEL_GRAPHS, drop_source, import_examples, import_files, initialise, provenance_graph, sources
 from .stats import class_counts
 from .store import RegisterError, Store, open_store
-from .web.wording import counted
+from .plural import counted
 from .summary import Row, summarise
 
 # Click writes its own refusals (a missing argument, an unknown option) in English: each kind gets its Latvian lead.
@@ -466,7 +466,10 @@ def query(
         except library.QueryError as exc:
             raise fail(str(exc)) from exc
         except SyntaxError as exc:
-            raise fail(f"vaicājums nav derīgs SPARQL / the query is not valid SPARQL: {exc}") from exc
+            from .sparql import explained
+
+            why = explained(str(exc), text, prologue()) if named is None else str(exc)
+            raise fail(f"vaicājums nav derīgs SPARQL / the query is not valid SPARQL: {why}") from exc
         except RegisterError as exc:
             raise fail(str(exc)) from exc
         if isinstance(result, ox.QueryBoolean):

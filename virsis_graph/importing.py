@@ -36,6 +36,7 @@ from .importers import is_rdf, read_tables, row
 from .importers.rdf import read_rdf
 from .records import IDENTIFIER, KINDS, RDF_TYPE, Kind, Link, Problem, Record, Row, kind_named, kind_of_header, record_identifier, stored_literal
 from .codelists import normalise
+from .plural import singular
 from .settings import base_iri
 from .collector import collector_paused
 from .store import GraphChange, RegisterError, Store, Writes, rdf_format
@@ -251,10 +252,14 @@ def _table_kind(table, kind_option: str | None, errors: list[str]) -> Kind | Non
         return kind
     kind = kind_named(table.name) or kind_of_header(table.header)
     if kind is None:
+        # A name that starts like a kind's (services_2024) most likely is one whose header lacks a required column.
+        near = next((k.name for k in KINDS if normalise(table.name).startswith(normalise(k.name).rstrip("s"))), None)
+        hint = f" Vai domājāt / did you mean --kind {near}?" if near else ""
+        sheet = " Darbgrāmatā --sheet izvēlas lapu / in a workbook, --sheet picks the sheet." if " / sheet " in table.source else ""
         errors.append(
             f"{table.source}: nevar noteikt, kāda veida ierakstus tas satur; nosauciet to pēc veida, lietojiet veidnes galveni vai norādiet --kind / "
             f"cannot tell which kind of records it holds: name it after the kind "
-            f"({', '.join(k.name for k in KINDS)}), use the template's header, or give --kind"
+            f"({', '.join(k.name for k in KINDS)}), use the template's header, or give --kind.{hint}{sheet}"
         )
     return kind
 
@@ -916,9 +921,10 @@ def import_files(
                 writes.settle()  # the records are read back from the store
                 result.report = validate_import(store, result, run.subjects, pending=None if writes.visible else writes.changes, engine=engine)
                 if not result.report.conforms("violation"):
+                    n = result.report.count("violation")
                     result.errors.append(
-                        f"{result.report.count('violation')} pārkāpumi; izlabojiet ierakstus vai importējiet ar --no-validate / "
-                        "violations: fix the records, or import anyway with --no-validate"
+                        f"{n} {'pārkāpums' if singular(n, 'lv') else 'pārkāpumi'}; izlabojiet ierakstus vai importējiet ar --no-validate / "
+                        f"{n} {'violation' if n == 1 else 'violations'}: fix the records, or import anyway with --no-validate"
                     )
             if result.errors or dry_run or not run.wrote:
                 writes.discard()

@@ -506,7 +506,8 @@ def _id(example: str) -> Column:
 
 _TITLES = (
     _c("title_lv", "nosaukums_lv nosaukums", "Name in Latvian.", True, "Bērna piedzimšanas pabalsts"),
-    _c("title_en", "nosaukums_en", "Name in English.", False, "Childbirth benefit"),
+    _c("title_en", "nosaukums_en", "Name in English; a registration rule for public services, life situations and needs "
+       "(PublicTitleEnglishShape: refused without it), optional for the other kinds.", False, "Childbirth benefit"),
     _c("description_lv", "apraksts_lv apraksts", "Description in Latvian.", True, "Vienreizējs pabalsts …"),
     _c("description_en", "apraksts_en", "Description in English.", False, "A one-off benefit …"),
 )

@@ -48,6 +48,34 @@ def _tokens(sparql: str) -> Iterator[tuple[int, str, str]]:
             yield m.start(), kind, m.group()
 
 
+def unshift(message: str, prologue: str) -> str:
+    """An engine's error about ``prologue + text`` with its positions moved back into ``text``, as its writer wrote it."""
+    lines = prologue.count("\n")
+    message = re.sub(r"error at (\d+):", lambda m: f"error at {int(m[1]) - lines}:", message)  # pyoxigraph
+    message = re.sub(r"\(line:(\d+),", lambda m: f"(line:{int(m[1]) - lines},", message)  # rdflib
+    return re.sub(r"\(at char (\d+)\)", lambda m: f"(at char {int(m[1]) - len(prologue)})", message)
+
+
+def explained(message: str, text: str, prologue: str = "") -> str:
+    """pyoxigraph's syntax error about ``prologue + text`` as the writer of ``text`` reads it.
+
+    Its positions are moved back into ``text`` (:func:`unshift`), and for a
+    prefix that neither ``text`` nor ``prologue`` declares, pyoxigraph's list
+    of expected characters gives way to the prefix's name and what to do.
+    """
+    message = unshift(message, prologue)
+    if "Prefix not found" not in message:
+        return message
+    declared = set(re.findall(r"(?i)PREFIX\s+([^\W\d][\w.-]*)?:", prologue + text))
+    used = [m.group().split(":", 1)[0] for m in _TOKEN.finditer(text) if m.lastgroup == "pname"]
+    unknown = next((p for p in used if p not in declared), None)
+    if unknown is None:
+        return message
+    where = re.match(r"error at \d+:\d+", message)
+    return (f"{where.group() + ': ' if where else ''}nezināms prefikss {unknown}: — deklarējiet to ar PREFIX {unknown}: <…> / "
+            f"unknown prefix {unknown}: — declare it with PREFIX {unknown}: <…>")
+
+
 def query_form(sparql: str) -> str:
     """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``: the form of the query ``sparql``.
 

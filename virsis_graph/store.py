@@ -332,7 +332,15 @@ class EmbeddedStore(Store):
             owner = json.loads(self._owner_file.read_text(encoding="utf-8"))
             who = f"process {owner['pid']} ({owner['command']})"
         except (OSError, ValueError, KeyError):
-            who = "another process"
+            owner, who = {}, "another process"
+        if " serve" in owner.get("command", ""):
+            # The site holds its store for as long as it runs; its SPARQL endpoint answers reads, not imports.
+            return (
+                f"Krātuvi {self.path} tur atvērtu vietne ({who}). Lasīšanai sūtiet komandu caur vietni: --endpoint http://…/sparql; "
+                "importam apturiet vietni un pēc importa palaidiet to vēlreiz (iestādes raksta caur tās Graph Store ar pilnvaru). / "
+                f"The store {self.path} is held by the site ({who}). To read, send the command through the site: --endpoint http://…/sparql; "
+                "to import, stop the site and start it again after the import (institutions write through its Graph Store with a token)."
+            )
         return (
             f"Krātuve {self.path} ir atvērta citā procesā; pagaidiet, līdz tas beidz, apturiet to vai sūtiet komandu caur tā serveri ar --endpoint. / "
             f"The store {self.path} is in use by {who}: wait for it to finish or stop it, or send this command through its server with --endpoint."

@@ -63,6 +63,12 @@ class CsvRows:
                     if any(c.strip() for c in cells):
                         yield number, cells
             except csv.Error as exc:
+                if "field larger than field limit" in str(exc):  # nearly always a quote left open, swallowing the rows after it
+                    raise RegisterError(
+                        f"{self.path} {row(reader.line_num)}: šūna garāka par {csv.field_size_limit()} zīmēm; visticamāk, tajā vai pirms "
+                        "tās trūkst noslēdzošās pēdiņas (\") / "
+                        f"a cell is longer than {csv.field_size_limit()} characters: most likely a quote (\") is not closed there or before"
+                    ) from exc
                 raise RegisterError(f"{self.path} {row(reader.line_num)}: nav derīgs CSV / not valid CSV: {exc}") from exc
 
     def __iter__(self):

@@ -26,6 +26,10 @@ def _table(path: Path, name: str, items: object, prefix: str) -> Table:
     header = list(dict.fromkeys(k for item in items for k in item))
     table = Table(f"{path.name}{prefix}", name, header)
     for n, item in enumerate(items, 1):
+        for key, value in item.items():
+            if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value)):
+                raise RegisterError(f"{path.name}{prefix} ieraksts / record {n}, kolonna / column {key}: gaidīts teksts, skaitlis, jā/nē vai "
+                                    "to saraksts, nevis objekts / expected text, a number, true/false or a list of them, not an object")
         table.rows.append((f"{path.name}{prefix} ieraksts / record {n}", {k: _text(v) for k, v in item.items()}))
     return table
 
@@ -40,5 +44,8 @@ def read_json(path: Path) -> list[Table]:
     except json.JSONDecodeError as exc:
         raise RegisterError(f"{path} {exc.lineno}. rinda, {exc.colno}. zīme / line {exc.lineno} column {exc.colno}: nav derīgs JSON / not valid JSON: {exc.msg}") from exc
     if isinstance(data, dict):
+        if not data:
+            raise RegisterError(f"{path}: nav ierakstu; rakstiet {{\"services\": [...], ...}} vai ierakstu sarakstu / "
+                                "has no records: write {\"services\": [...], ...} or a list of records")
         return [_table(path, kind, items, f" {kind}") for kind, items in data.items()]
     return [_table(path, path.stem, data, "")]

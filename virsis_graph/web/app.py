@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import __version__
 from ..importing import ONTOLOGY_GRAPH, VOCABULARIES_GRAPH
+from ..plural import counted
 from ..settings import TOKENS_FILE, base_iri
 from ..store import Store
 from ..summary import summarise
@@ -25,7 +26,7 @@ from . import catalog, catalogues, dashboard, graph_store, linked_data, search, 
 from .derived import Derived
 from .query_pool import QueryPool
 from .negotiation import negotiate
-from .wording import Text, choose, counted, shown
+from .wording import Text, choose, shown
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LANGUAGES = ("lv", "en")

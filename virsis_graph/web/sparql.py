@@ -38,7 +38,7 @@ from starlette.concurrency import run_in_threadpool
 
 from .. import queries as library
 from ..settings import base_iri
-from ..sparql import query_form
+from ..sparql import query_form, unshift
 from .graph_store import sparql_update
 from .negotiation import negotiate
 from .query_pool import GRAPH_FORMATS, RESULT_FORMATS, Answer
@@ -77,9 +77,7 @@ def _prologue() -> str:
 
 def _unshift(message: str) -> str:
     """An error message about the text as sent on, with its positions moved back to the text as the client wrote it."""
-    message = re.sub(r"error at (\d+):", lambda m: f"error at {int(m[1]) - 1}:", message)  # pyoxigraph
-    message = re.sub(r"\(line:(\d+),", lambda m: f"(line:{int(m[1]) - 1},", message)  # rdflib
-    return re.sub(r"\(at char (\d+)\)", lambda m: f"(at char {int(m[1]) - len(_prologue())})", message)
+    return unshift(message, _prologue())
 
 
 def _latvian_first(text: str, fallback: str) -> str:

@@ -1,4 +1,4 @@
-"""Words on the pages: counts with their noun, and texts that may be in the other language.
+"""Words on the pages: texts that may be in the other language (counts with their noun: :mod:`virsis_graph.plural`).
 
 The site shows a page in one language (``?lang=lv`` or ``en``). A text the
 register lacks in that language falls back to the other one, and the page then
@@ -47,16 +47,3 @@ def shown(context: Context, text: Text | str | None) -> Markup:
         return Markup('<span lang="{}">{}</span>').format(text.lang, text.text)
     return escape(text.text)
 
-
-def singular(n: int, lang: str) -> bool:
-    """Whether a count takes the singular noun: Latvian after 1, 21, 31 … (but not 11, 111 …); English after 1."""
-    if lang == "lv":
-        return n % 10 == 1 and n % 100 != 11
-    return n == 1
-
-
-def counted(n: int, lang: str, lv: tuple[str, str], en: tuple[str, str]) -> str:
-    """``n`` and its noun in ``lang``: ``counted(21, "lv", ("pakalpojums", "pakalpojumi"), ("service", "services"))``
-    is ``21 pakalpojums``; each pair is (singular, plural)."""
-    one, many = lv if lang == "lv" else en
-    return f"{n} {one if singular(n, lang) else many}"
