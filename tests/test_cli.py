@@ -180,3 +180,26 @@ def test_templates_into_a_file_and_tokens_from_a_folder_are_messages(tmp_path):
     assert result.exit_code == 2 and "nevar ierakstīt" in " ".join(result.output.split()) and "Traceback" not in result.output
     result = runner.invoke(app, ["token", "list", "--tokens", str(tmp_path)])
     assert result.exit_code == 2 and "pilnvaru failu nevar nolasīt / the token file cannot be read" in " ".join(result.output.split())
+
+
+def test_the_command_list_shows_each_command_in_both_languages():
+    """Click's short help stops at the first full stop, which ended the Latvian half of every command's line."""
+    listing = " ".join(runner.invoke(app, ["--help"]).output.split())
+    assert "Komandas / Commands" in listing
+    assert "import Importē ierakstus reģistrā. / Import records into the register." in listing
+    tokens = " ".join(runner.invoke(app, ["token", "--help"]).output.split())
+    assert "revoke Atsauc pilnvaru. / Revoke a token: it stops working at once." in tokens
+
+
+def test_an_update_given_to_virsis_query_says_what_changes_the_register(example_store_path):
+    result = runner.invoke(app, ["query", "-e", "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "--store", example_store_path])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and "tas nav SPARQL vaicājums" in said
+    assert "the register is changed by `virsis import` and the site's Graph Store" in said
+
+
+def test_importing_a_folder_says_it_is_a_folder(tmp_path):
+    (tmp_path / "files").mkdir()
+    result = runner.invoke(app, ["import", str(tmp_path / "files"), "--store", str(tmp_path / "store")])
+    assert result.exit_code == 2
+    assert "ir mape, nevis fails; norādiet importējamos failus / is a folder, not a file" in " ".join(result.output.split())

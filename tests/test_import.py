@@ -326,8 +326,8 @@ def test_dangling_links_are_reported_with_file_row_and_column(tmp_path, store_pa
     path = write(tmp_path, "needs.csv", NEEDS)
     result = run("import", str(path), store=store_path)
     assert result.exit_code == 0
-    assert ("needs.csv rinda / row 2, kolonna / column life_situations: 'ls-01': tāda life-situation ieraksta nav ne failos, ne reģistrā (karājoša saite) / "
-            "names no life-situation record") in " ".join(result.output.split())
+    assert ("needs.csv rinda / row 2, kolonna / column life_situations: 'ls-01': tāda ieraksta (dzīves situācijas) nav ne failos, ne reģistrā "
+            "(karājoša saite) / names no life-situation record") in " ".join(result.output.split())
     strict = run("import", "--strict", str(path), "--dry-run", store=store_path)
     assert strict.exit_code == 2
 
@@ -586,3 +586,28 @@ def test_a_folder_of_other_files_is_not_made_a_store(tmp_path, register):
     assert result.exit_code == 2
     assert "nav reģistrs, bet mape ar citiem failiem" in " ".join(result.output.split())
     assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+
+
+def test_a_record_another_file_describes_is_named_with_that_file(register, store_path, tmp_path):
+    """A renamed copy of a file brings its records into a second graph: two titles, and a row removed from one
+    file leaves the record in the other. The import says which file already describes each."""
+    assert run("import", "--no-validate", *map(str, register.values()), store=store_path).exit_code == 0
+    again = run("import", "--no-validate", "--strict", str(register["services.csv"]), store=store_path)
+    assert again.exit_code == 0 and "jau apraksta" not in again.output  # the same file again: its own graph
+    (tmp_path / "copy").mkdir()
+    copy = write(tmp_path / "copy", "services_v2.csv", register["services.csv"].read_text(encoding="utf-8"))
+    result = run("import", "--no-validate", "--strict", str(copy), store=store_path)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, result.output  # a warning, which --strict (dangling links) does not count
+    for identifier, row in (("s-01", 2), ("s-02", 3), ("s-03", 4)):
+        assert (f"services_v2.csv rinda / row {row}: {identifier} jau apraksta services.csv; importējiet vēlreiz to failu vai dzēsiet tā grafu "
+                f"(virsis drop-graph) / {identifier} is already described by services.csv") in said
+
+
+def test_a_role_row_s_bad_identifier_names_the_columns_it_is_made_of(tmp_path, store_path):
+    """A role has no identifier column: its identifier is person_role_scope, so a space in its scope names those."""
+    path = write(tmp_path, "roles.csv", "person,role,scope\np-01,5,s 01\n")
+    result = run("import", str(path), store=store_path)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2
+    assert "roles.csv rinda / row 2, kolonna / column person, role, scope: 'p-01_service-owner_s 01' nav derīgs identifikators" in said

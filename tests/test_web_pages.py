@@ -270,3 +270,12 @@ def test_pages_count_with_the_right_noun(client):
     assert "<p>11 pakalpojumi</p>" in client.get("/catalogue/inter-institutional", headers=HTML).text
     assert "<p>11 services</p>" in client.get("/catalogue/inter-institutional?lang=en", headers=HTML).text
     assert "ls-07?lang=en\">Retirement</a> — 2 needs" in client.get("/life-situations?lang=en", headers=HTML).text
+
+
+def test_a_record_page_writes_yes_no_and_durations_in_its_language(client):
+    """services.ttl: s-01 takes "P14D"^^xsd:duration and processes personal data (true); they read as words, their values kept."""
+    lv = client.get("/id/service/s-01?lang=lv", headers=HTML).text
+    assert '<data value="P14D">14 dienas</data>' in lv and '<data value="true">jā</data>' in lv
+    en = client.get("/id/service/s-01?lang=en", headers=HTML).text
+    assert '<data value="P14D">14 days</data>' in en and '<data value="true">yes</data>' in en
+    assert ">true<" not in lv + en and ">P14D<" not in lv + en

@@ -70,6 +70,18 @@ class _Bilingual(TyperGroup):
         # Not standalone, click returns what stopped the command: typer.Exit's code, or the command's value.
         sys.exit(done if isinstance(done, int) else 0)
 
+    def format_commands(self, ctx, formatter) -> None:
+        """The commands with the first line of their help, both languages: click's own short help stops
+        at the first full stop, which ends the Latvian half."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, (command.short_help or command.help or "").strip().split("\n", 1)[0]))
+        if rows:
+            with formatter.section("Komandas / Commands"):
+                formatter.write_dl(rows)
+
 app = typer.Typer(
     cls=_Bilingual,
     help=(
@@ -81,11 +93,13 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 ontology_app = typer.Typer(
+    cls=_Bilingual,
     help="Ontoloģija un kodu saraksti. / The ontology and its code lists.\n\nExample: virsis ontology check",
     no_args_is_help=True,
 )
 app.add_typer(ontology_app, name="ontology")
 token_app = typer.Typer(
+    cls=_Bilingual,
     help=(
         "Rakstīšanas pilnvaras (tokeni), katra vienai iestādei. / Write tokens, each scoped to one institution.\n\n"
         "Example: virsis token create --org vdaa --label 'VDAA registry clerk'"
@@ -439,6 +453,7 @@ def query(
     Example: virsis query -e 'SELECT ?s WHERE { ?s a virsis:Need } LIMIT 5'
     """
     from . import queries as library
+    from .sparql import query_form
     from .store import prologue
 
     if (source is None) == (expression is None):
@@ -462,6 +477,11 @@ def query(
                 result = library.run(s, named, library.parse_assignments(param))
             else:
                 text = Path(source).read_text(encoding="utf-8") if source is not None else expression
+                try:
+                    query_form(text)
+                except ValueError as exc:  # an update, most likely
+                    raise fail(f"{exc}. Reģistru maina `virsis import` un vietnes Graph Store / "
+                               "the register is changed by `virsis import` and the site's Graph Store") from exc
                 result = s.query(prologue() + text)
         except library.QueryError as exc:
             raise fail(str(exc)) from exc

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -143,6 +143,8 @@ class ImportResult:
     sources: list[Source] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    dangling: int = 0
+    """How many of the warnings are links to nothing (``--strict`` makes them errors)."""
     counts: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     added: int = 0
     """Triples added to the data graphs."""
@@ -572,6 +574,7 @@ class _Import:
         for t in links:
             if t.object in missing:
                 who = names.get(t.subject, t.subject.value)
+                self.result.dangling += 1
                 self.result.warnings.append(f"{source.path.name}: {who} {t.predicate.value.rsplit('#', 1)[-1].rsplit('/', 1)[-1]} → {t.object.value}: "
                                             "tāda ieraksta nav ne failos, ne reģistrā (karājoša saite) / names no record in the files or the store (a dangling link)")
 
@@ -609,14 +612,15 @@ class _Import:
     def _record(self, kind: Kind, where: str, cells: dict[str, str], seen: dict[str, str]) -> Record:
         problems: list[Problem] = []
         identifier = record_identifier(kind, cells)
+        made_of = "identifier" if kind.identified else "person, role, scope"  # a role's identifier is composed of these
         if kind.identified and not identifier:
             problems.append(Problem(where, "nav identifikatora, tas vajadzīgs katram ierakstam / has no identifier: every record needs one", "identifier"))
         elif not IDENTIFIER.fullmatch(identifier):
             problems.append(Problem(where, f"{identifier!r} nav derīgs identifikators; lietojiet burtus, ciparus, '.', '_' vai '-' / "
-                                          "is not a valid identifier: use letters, digits, '.', '_' or '-'", "identifier"))
+                                          "is not a valid identifier: use letters, digits, '.', '_' or '-'", made_of))
         elif identifier in seen:
             problems.append(Problem(where, f"identifikators {identifier!r} jau lietots: {seen[identifier]}; katrs ieraksts failā vienreiz / "
-                                          f"identifier {identifier!r} is already used in {seen[identifier]}: each record once per file", "identifier"))
+                                          f"identifier {identifier!r} is already used in {seen[identifier]}: each record once per file", made_of))
         else:
             seen[identifier] = where
         for column in _required(kind):
@@ -641,6 +645,7 @@ class _Import:
         if not valid:
             return
         source.records += len(valid)
+        self._described_elsewhere(source, valid)
         self._resolve(valid)
         if self.keep:
             for record in valid:
@@ -650,6 +655,26 @@ class _Import:
             return  # nothing will be written: the rows are only checked from here on
         new = [t for r in valid for t in r.triples]
         self._compare(source.graph, new, {r.iri: r.kind.name for r in valid}, state)
+
+    def _described_elsewhere(self, source: Source, records: list[Record]) -> None:
+        """Warn of records that another graph already describes: most often a renamed copy of a file.
+
+        The record would then live in both graphs: two titles break the
+        registration rules, and removing its row from one file leaves it in the other.
+        """
+        rows = self.store.query_batched([r.iri for r in records], "SELECT DISTINCT ?s ?g WHERE { VALUES ?s { %s } "
+                                        "GRAPH ?g { ?s <http://purl.org/dc/terms/identifier> [] } }")
+        elsewhere: dict[ox.NamedNode, list[str]] = defaultdict(list)
+        for r in rows:
+            if r["g"].value != source.graph:
+                elsewhere[r["s"]].append(r["g"].value)
+        prefix = f"{self.base}graph/source/"
+        for record in records:
+            for graph in sorted(elsewhere.get(record.iri, ())):
+                name = unquote(graph.removeprefix(prefix)) if graph.startswith(prefix) else graph
+                self.result.warnings.append(
+                    f"{record.where}: {record.identifier} jau apraksta {name}; importējiet vēlreiz to failu vai dzēsiet tā grafu (virsis drop-graph) / "
+                    f"{record.identifier} is already described by {name}: import that file again, or drop its graph (virsis drop-graph)")
 
     def _resolve(self, records: list[Record]) -> None:
         """Links by identifier → the IRIs of the records they name (in the files or the store).
@@ -680,8 +705,10 @@ class _Import:
             target = self.resolved[(link.identifier, link.kinds)]
             if target is None:
                 kinds = " or ".join(link.kinds)
-                self.result.warnings.append(f"{link.where}, kolonna / column {link.column}: {link.identifier!r}: tāda {kinds} ieraksta nav ne failos, ne reģistrā (karājoša saite) / "
-                                            f"names no {kinds} record in the files or the store (a dangling link)")
+                latvian = " vai ".join(LATVIAN_KINDS.get(k, k) for k in link.kinds)
+                self.result.dangling += 1
+                self.result.warnings.append(f"{link.where}, kolonna / column {link.column}: {link.identifier!r}: tāda ieraksta ({latvian}) nav ne failos, ne reģistrā "
+                                            f"(karājoša saite) / names no {kinds} record in the files or the store (a dangling link)")
                 target = _candidates(link, self.base)[0]
             s, p, _ = record.triples[i]
             record.triples[i] = (s, p, target)
@@ -856,6 +883,9 @@ def recorded_sha256(store: Store, graph: str, base: str | None = None) -> str | 
     return None
 
 
+LATVIAN_KINDS = {k.path: k.label_lv.lower() for k in KINDS}
+"""A record kind's IRI path segment (``life-situation``) → its name in Latvian messages (``dzīves situācijas``)."""
+
 DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "TAB": "\t"}
 """What people type for a tab on a command line (``--delimiter tab`` or ``'\\t'``)."""
 
@@ -912,8 +942,8 @@ def import_files(
         # there and rolls back: its report is the import's, by the same engine, at any scale.
         with store.writing(buffered=dry_run and not validate) as writes:
             run.run(writes, agent or _agent(), now or dt.datetime.now(dt.timezone.utc))
-            if strict and result.warnings:
-                result.errors.append(f"{len(result.warnings)} karājošas saites ar --strict / dangling link(s) with --strict")
+            if strict and result.dangling:
+                result.errors.append(f"{result.dangling} karājošas saites ar --strict / dangling link(s) with --strict")
             changed = result.added or result.removed
             if validate and changed and not result.errors:
                 from .validation import validate_import

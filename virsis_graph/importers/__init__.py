@@ -84,6 +84,7 @@ def read_tables(path: Path, sheet: str | None = None, delimiter: str | None = No
         from .csv import read_csv
 
         return [read_csv(path, "\t" if suffix == ".tsv" and delimiter is None else delimiter)]
+    check_file(path)  # a missing file or a folder: say so, rather than that its type is unknown
     raise RegisterError(
         f"{path}: nezināms faila veids {path.suffix!r}, importējiet .csv, .xlsx, .json vai RDF / "
         f"unknown file type {path.suffix!r}: import .csv, .xlsx, .json or RDF (.ttl, .nt, .nq, .trig, .jsonld, .rdf)"

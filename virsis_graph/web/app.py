@@ -26,7 +26,7 @@ from . import catalog, catalogues, dashboard, graph_store, linked_data, search, 
 from .derived import Derived
 from .query_pool import QueryPool
 from .negotiation import negotiate
-from .wording import Text, choose, shown
+from .wording import Text, choose, literal, shown
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LANGUAGES = ("lv", "en")
@@ -130,6 +130,7 @@ def create_app(store: Store, *, query_limits: dict | None = None, read_only: boo
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
     env.filters["counted"] = counted  # {{ n|counted(lang, ("pakalpojums", "pakalpojumi"), ("service", "services")) }}
     env.filters["shown"] = shown  # {{ text|shown }}: a Text in the other language gets its lang attribute
+    env.filters["literal"] = literal  # {{ term|literal(lang) }}: yes/no, a duration in words, a decimal comma
     records = base_iri() + "id/"
 
     def language(request: Request) -> str:
