@@ -203,3 +203,12 @@ def test_importing_a_folder_says_it_is_a_folder(tmp_path):
     result = runner.invoke(app, ["import", str(tmp_path / "files"), "--store", str(tmp_path / "store")])
     assert result.exit_code == 2
     assert "ir mape, nevis fails; norādiet importējamos failus / is a folder, not a file" in " ".join(result.output.split())
+
+
+def test_a_table_printed_to_a_pipe_keeps_every_value_whole(example_store_path):
+    """Piped output has 80 columns: graph IRIs were cut to `https://data…`, which cannot be copied into --graph."""
+    from virsis_graph.settings import base_iri
+
+    output = runner.invoke(app, ["graphs", "--store", example_store_path]).output
+    graph = f"{base_iri()}graph/source/services.ttl"
+    assert any(graph in line for line in output.splitlines()) and "…" not in output

@@ -444,3 +444,12 @@ def test_a_part_is_filed_under_the_same_record_whatever_else_is_asked_and_whiche
     for s, o in links:
         graph.add((validation.URIRef(s), validation.URIRef("http://example.org/p"), validation.URIRef(o)))
     assert validation.GraphRecords(graph).owners(asked, kinds) == expected
+
+
+def test_an_import_s_validation_report_follows_lang(services, tmp_path):
+    """The report `virsis import` prints was Latvian only; `--lang en` gives it as `virsis validate --lang en` does."""
+    store = tmp_path / "store"
+    english = runner.invoke(app, ["import", "--dry-run", "--lang", "en", str(services), "--store", str(store)])
+    assert "✗ violation: A service must have exactly one owner." in english.output and "pārkāpums: Pakalpojumam" not in english.output
+    latvian = runner.invoke(app, ["import", "--dry-run", str(services), "--store", str(store)])
+    assert "✗ pārkāpums: Pakalpojumam jābūt tieši vienam saimniekam." in latvian.output

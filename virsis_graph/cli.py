@@ -21,6 +21,7 @@ try:  # typer 0.2x carries its own copy of click, and raises its exceptions
 except ImportError:  # an older typer raises click's
     from click import exceptions as _click  # type: ignore[no-redef]
 from rich.console import Console
+from rich.measure import Measurement
 from rich.progress import MofNCompleteColumn, Progress, TaskID
 from rich.table import Table
 
@@ -190,6 +191,19 @@ def opened(store: Optional[str], endpoint: Optional[str], create: bool = False) 
         raise fail(str(exc)) from exc
 
 
+def show(table: Table) -> None:
+    """Print a table with every value whole, never cut short with "…" (a graph's IRI, to copy into
+    `virsis export --graph`): on a terminal a long value wraps in its column; piped or redirected,
+    the table is as wide as its values."""
+    if console.is_terminal:
+        for column in table.columns:
+            column.overflow = "fold"
+        console.print(table)
+    else:
+        wide = Measurement.get(console, console.options.update_width(1_000_000), table).maximum
+        Console(width=max(console.width, wide)).print(table)
+
+
 def _table(title: str, rows: list[Row]) -> Table:
     table = Table(title=title, title_justify="left")
     table.add_column("latviski")
@@ -222,9 +236,9 @@ def summary(
         except RegisterError as exc:
             raise fail(str(exc)) from exc
         result = summarise(s)
-        console.print(_table("Reģistra ieraksti / Register records", result.records))
-        console.print(_table("Pakalpojumi pēc veida / Services by kind", result.services))
-        console.print(_table("Pakalpojumi pēc dzīves cikla posma / Services by lifecycle stage", result.stages))
+        show(_table("Reģistra ieraksti / Register records", result.records))
+        show(_table("Pakalpojumi pēc veida / Services by kind", result.services))
+        show(_table("Pakalpojumi pēc dzīves cikla posma / Services by lifecycle stage", result.stages))
         c = result.chain
         console.print(
             f"Vajadzības ar pakalpojumu / needs met by a service: {c['needsMet']} no/of {c['needs']}; "
@@ -256,7 +270,7 @@ def init(
         table.add_column("trīskārši / triples", justify="right")
         for graph, n in loaded.items():
             table.add_row(graph, str(n))
-        console.print(table)
+        show(table)
 
 
 @app.command("import")
@@ -272,6 +286,7 @@ def import_(
     no_validate: bool = typer.Option(False, "--no-validate", help="Nepārbauda ierakstus pret formām / import records even if they break registration rules."),
     engine: str = typer.Option("auto", "--engine", help="Pārbaudes dzinējs / engine validating the records in the embedded store: auto (compiled SPARQL, pyshacl for any shape it cannot compile), fast or pyshacl (--endpoint: pyshacl, before writing)."),
     agent: Optional[str] = typer.Option(None, "--agent", help="Kas importē / who imports, for the provenance (default: the login name)."),
+    lang: str = typer.Option("lv", "--lang", help="Pārbaudes ziņojuma valoda / language of the validation report: lv or en."),
     store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
     endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
 ) -> None:
@@ -287,6 +302,8 @@ def import_(
     Example: virsis import data/templates/services.csv --dry-run
     """
     _check_engine(engine)
+    if lang not in ("lv", "en"):
+        raise one_of("--lang", lang, ("lv", "en"))
     with opened(store, endpoint, create=True) as s:
         with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), console=err_console, transient=True) as bar:
             tasks: dict[str, TaskID] = {}
@@ -314,7 +331,7 @@ def import_(
 
             # Written as it is, like virsis validate's: rich wraps a text line by line, which took
             # more than ten minutes for the 120,000 results of a 10,000-service import.
-            for chunk in chunks(result.report, "text"):
+            for chunk in chunks(result.report, "text", lang):
                 sys.stderr.write(chunk)
             sys.stderr.flush()
         if result.errors:
@@ -330,7 +347,7 @@ def import_(
             table.add_column(column, justify="left" if column.startswith("veids") else "right")
         for name, c in sorted(result.counts.items()):
             table.add_row(name, str(c.new), str(c.changed), str(c.unchanged), str(c.removed), str(c.kept))
-        console.print(table)
+        show(table)
         if dry_run:
             console.print(f"Nekas netika ierakstīts / nothing written (would add {result.added}, remove {result.removed} triples).")
             return
@@ -354,7 +371,7 @@ def graphs(
         for g in s.graphs():
             p = provenance.get(g)
             table.add_row(g, str(s.count(g)), p.file if p else "", p.time if p else "", str(p.records) if p else "")
-        console.print(table)
+        show(table)
 
 
 @app.command("drop-graph")
@@ -501,7 +518,7 @@ def query(
             for row in result:
                 table.add_row(*(_shown(row[n]) for n in names))
                 count += 1
-            console.print(table)
+            show(table)
             err_console.print(f"{count} rindas / rows")
         elif isinstance(result, ox.QuerySolutions):
             sys.stdout.buffer.write(result.serialize(format=QUERY_FORMATS[fmt]))
@@ -544,7 +561,7 @@ def queries_(
     for q in named.values():
         params = "\n".join(f"{p.name} ({p.type}{'=' + p.default if p.default else ''}): {p.description_lv} / {p.description_en}" for p in q.params)
         table.add_row(q.name, f"{q.title_lv}\n{q.title_en}", params)
-    console.print(table)
+    show(table)
 
 
 @app.command()
@@ -675,13 +692,13 @@ def stats(
             table.add_column(column, justify="right" if column.startswith("skaits") else "left")
         for row in class_counts(s):
             table.add_row(row["class"], row["lv"] or "", row["en"] or "", str(row["n"]))
-        console.print(table)
+        show(table)
         graphs_table = Table(title="Grafi / Graphs", title_justify="left")
         graphs_table.add_column("grafs / graph")
         graphs_table.add_column("trīskārši / triples", justify="right")
         for g in s.graphs():
             graphs_table.add_row(g, str(s.count(g)))
-        console.print(graphs_table)
+        show(graphs_table)
 
 
 @app.command()
@@ -799,7 +816,7 @@ def quality(
                 mark = ("✗" * bool(cell.violations)) + ("!" * bool(cell.warnings))
                 cells.append("—" if cell.score is None else f"{cell.score:.0%}{mark}")
             table.add_row(f"{line.key} {line.label}" if line.label != line.key else line.key, *cells)
-        console.print(table)
+        show(table)
     console.print("  ".join(f"{c} {names.get(c, '')}" for c in CONDITIONS), highlight=False)
     console.print("✗ pārkāpumi / violations, ! brīdinājumi / warnings, — nav pārbaužu / no checks apply", highlight=False)
 
@@ -882,7 +899,7 @@ def token_list(
     table = Table("id", "iestāde / institution", "apraksts / label", "izveidota / created", "atsaukta / revoked", title="Pilnvaras / Tokens", title_justify="left")
     for t in found:
         table.add_row(t.id, _shown(ox.NamedNode(t.organisation)), t.label, t.created, t.revoked or "")
-    console.print(table)
+    show(table)
 
 
 @token_app.command("revoke")
@@ -930,7 +947,7 @@ def ontology_check(
     table.add_column("skaits / count", justify="right")
     for name, count in report.counts.items():
         table.add_row(name, str(count))
-    console.print(table)
+    show(table)
     if report.ok:
         console.print("[green]Pārbaude izdevās. / All checks passed.[/green]")
         return
