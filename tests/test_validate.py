@@ -453,3 +453,22 @@ def test_an_import_s_validation_report_follows_lang(services, tmp_path):
     assert "✗ violation: A service must have exactly one owner." in english.output and "pārkāpums: Pakalpojumam" not in english.output
     latvian = runner.invoke(app, ["import", "--dry-run", str(services), "--store", str(store)])
     assert "✗ pārkāpums: Pakalpojumam jābūt tieši vienam saimniekam." in latvian.output
+
+
+def test_the_text_report_names_the_value_a_result_is_about(tmp_path):
+    """Three warnings of one shape on a record did not tell which link each was: the value is named, a record by kind/identifier."""
+    from virsis_graph.validation import Condition, Report, Result
+
+    c = Condition("1", "Pārvaldāmība", "Manageability")
+    base = "https://data.virsis.gov.lv/id/"
+
+    def result(path, value):
+        return Result("warning", "https://w3id.org/virsis/shapes#S", base + "service/s-01", base + "service/s-01", "s-01", "service",
+                      path, value, {"lv": "Saite.", "en": "A link."}, c, c)
+
+    report = Report([result("https://w3id.org/virsis/ontology#serviceOwner", base + "person/p-99"),
+                     result(None, "x" * 70), result("_:b0", None)], 1, Graph())
+    lines = reports.text(report, "lv").splitlines()
+    assert "    ! brīdinājums: Saite. [serviceOwner: person/p-99] (1 S)" in lines
+    assert f"    ! brīdinājums: Saite. [{'x' * 59}…] (1 S)" in lines  # long values cut, paths that are blank nodes left out
+    assert "    ! brīdinājums: Saite. (1 S)" in lines

@@ -11,6 +11,7 @@ from json.encoder import encode_basestring
 from xml.sax.saxutils import escape
 
 from . import __version__
+from .settings import base_iri
 from .validation import SEVERITIES, Condition, Report, Result, group, shape_label
 
 FORMATS = ("text", "json", "junit", "sarif", "ttl")
@@ -27,6 +28,19 @@ def _local(iri: str) -> str:
     return re.split(r"[#/]", iri)[-1]
 
 
+def _detail(r: Result, records: str) -> str:
+    """`` [path: value]``: what a result is about, so that three warnings of one shape on a record tell
+    which link each is (a record's IRI as ``kind/identifier``; a path written as a blank node left out)."""
+    path = _local(r.path) if r.path and r.path.startswith(("http://", "https://", "urn:")) else ""
+    value = r.value if r.value is not None and r.value != r.focus else None
+    if value is not None:
+        value = value.removeprefix(records) if value.startswith(records) else value
+        value = value if len(value) <= 60 else value[:59] + "…"
+    if path and value is not None:
+        return f" [{path}: {value}]"
+    return f" [{path or value}]" if path or value is not None else ""
+
+
 def _record_heading(r: Result, lang: str) -> str:
     title = r.title.get(lang) or next(iter(r.title.values()), "")
     where = f"{r.where.text} — " if r.where else ""
@@ -36,6 +50,7 @@ def _record_heading(r: Result, lang: str) -> str:
 def text(report: Report, lang: str = "lv", fail_on: str = "violation") -> str:
     """Results grouped by record, then by condition, in plain words, with a summary line."""
     lines = []
+    records = f"{base_iri()}id/"
     for _, by_condition in group(report.results).items():
         first = next(iter(next(iter(by_condition.values()))))
         lines.append(_record_heading(first, lang))
@@ -43,8 +58,7 @@ def text(report: Report, lang: str = "lv", fail_on: str = "violation") -> str:
             name = getattr(condition, lang) or condition.en
             lines.append(f"  {condition.notation} {name}".rstrip() if condition.notation else f"  {name}")
             for r in results:
-                detail = f" [{_local(r.path)}]" if r.path else ""
-                lines.append(f"    {_MARK[r.severity]} {_WORD[lang][r.severity]}: {r.text(lang)}{detail} ({r.sub_criterion.notation} {_local(r.shape)})")
+                lines.append(f"    {_MARK[r.severity]} {_WORD[lang][r.severity]}: {r.text(lang)}{_detail(r, records)} ({r.sub_criterion.notation} {_local(r.shape)})")
         lines.append("")
     verdict = "atbilst" if report.conforms(fail_on) else "neatbilst"
     verdict_en = "conforms" if report.conforms(fail_on) else "does not conform"
