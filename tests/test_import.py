@@ -611,3 +611,9 @@ def test_a_role_row_s_bad_identifier_names_the_columns_it_is_made_of(tmp_path, s
     said = " ".join(result.output.split())
     assert result.exit_code == 2
     assert "roles.csv rinda / row 2, kolonna / column person, role, scope: 'p-01_service-owner_s 01' nav derīgs identifikators" in said
+
+
+def test_sheet_given_with_a_csv_file_is_refused(register, store_path):
+    result = run("import", "--sheet", "services", str(register["services.csv"]), store=store_path)
+    assert result.exit_code == 2
+    assert "--sheet izvēlas darbgrāmatas (.xlsx) lapu, šis fails tāds nav / --sheet picks a sheet of a workbook" in " ".join(result.output.split())

@@ -369,3 +369,11 @@ def test_a_write_is_not_refused_for_a_shared_part_s_defect_that_another_record_o
     assert r.status_code == 422 and f"- {BASE}id/cost/s-900 http://data.europa.eu/m8g/hasValue: " in r.text, r.text
     assert template.value not in r.text  # s-38's defect is not listed
     assert set(store.quads()) == before
+
+
+def test_an_empty_put_creates_nothing_and_says_so(site):
+    """A graph with no statements is not kept: 201 Created for it was followed by 404 on GET."""
+    client, store, secret, _ = site
+    graph = f"{BASE}graph/org/vdaa/empty"
+    assert put(client, graph, "", secret["vdaa"]).status_code == 204
+    assert client.get("/graph-store", params={"graph": graph}).status_code == 404

@@ -255,3 +255,9 @@ def test_json_results_written_from_the_rows_read_equal_pyoxigraphs_own():
     key = lambda b: json.dumps(b, sort_keys=True)  # noqa: E731
     assert sorted(map(key, ours["results"]["bindings"])) == sorted(map(key, theirs["results"]["bindings"]))
     assert len(ours["results"]["bindings"]) == 6
+
+
+def test_an_unknown_named_query_is_the_site_s_404_page_for_a_browser(client):
+    page = client.get("/queries/no-such-query", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "/queries/no-such-query" in page.text

@@ -76,6 +76,8 @@ def read_tables(path: Path, sheet: str | None = None, delimiter: str | None = No
         from .xlsx import read_xlsx
 
         return read_xlsx(path, sheet)
+    if sheet is not None:
+        raise RegisterError(f"{path}: --sheet izvēlas darbgrāmatas (.xlsx) lapu, šis fails tāds nav / --sheet picks a sheet of a workbook (.xlsx), which this file is not")
     if suffix == ".json":
         from .json import read_json
 

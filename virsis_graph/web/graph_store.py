@@ -240,7 +240,8 @@ async def _write(request: Request, replace: bool, delete: bool = False) -> Respo
     existed = bool(write.before[graph])
     if delete and not existed:
         return _error(f"grafa {graph} nav", f"no graph {graph}", 404)
-    return Response(status_code=204 if existed else 201)
+    # 201 only for a graph that now is: an empty body leaves none to GET (the store keeps no empty graphs).
+    return Response(status_code=201 if write.after[graph] and not existed else 204)
 
 
 @write_router.put("/graph-store")

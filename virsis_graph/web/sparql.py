@@ -324,6 +324,8 @@ async def named_query(name: str, request: Request) -> Response:
     try:
         query = library.named(name)
     except library.QueryError:
+        if negotiate(request.headers.get("accept"), ["text/plain", "text/html"]) == "text/html":
+            return request.app.state.not_found(request, request.url.path)  # the site's own page, as for any other 404
         return _error(f"nosauktā vaicājuma {name!r} nav: /queries tos uzskaita", f"no named query {name!r}: /queries lists them", 404)
     try:
         values = {k: v for k, v in request.query_params.items() if k not in ("format", "lang") or query.param(k)}
