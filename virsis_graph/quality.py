@@ -5,9 +5,10 @@ apply to it and that it passes (a check passes when it reports nothing, Info
 included). A check is a shape with ``virsis:checksCondition``
 (a property shape counts on its own); it applies to the services its node shape
 targets, or, for a property shape with targets of its own (most registration
-rules: one owner, a lifecycle stage), the services it targets. Results on things a service owns (its channels, its costs) count in the
-service's violations and warnings but not in the score, whose checks are the
-service's own. Roll-ups pool the checks of an institution's services, and of
+rules: one owner, a lifecycle stage), the services it targets. Results on
+things a service owns (its channels, its costs) count in the service's
+violations and warnings but not in the score, whose checks are the service's
+own. Roll-ups pool the checks of an institution's services, and of
 the whole register.
 """
 
