@@ -617,3 +617,12 @@ def test_sheet_given_with_a_csv_file_is_refused(register, store_path):
     result = run("import", "--sheet", "services", str(register["services.csv"]), store=store_path)
     assert result.exit_code == 2
     assert "--sheet izvēlas darbgrāmatas (.xlsx) lapu, šis fails tāds nav / --sheet picks a sheet of a workbook" in " ".join(result.output.split())
+
+
+def test_a_dry_run_where_there_is_no_register_yet_makes_none(register, tmp_path):
+    """A clerk tries the first import: compared with an empty register, and the path is left as it was (no store made)."""
+    path = tmp_path / "new-store"
+    result = runner.invoke(app, ["import", "--dry-run", str(register["services.csv"]), "--store", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Nekas netika ierakstīts / nothing written (would add" in " ".join(result.output.split())
+    assert not path.exists()

@@ -29,7 +29,7 @@ from . import __version__
 from . import ontology as model_checks
 from .importing import MODEL_GRAPHS, drop_source, import_examples, import_files, initialise, provenance_graph, sources
 from .stats import class_counts
-from .store import RegisterError, Store, open_store
+from .store import RegisterError, Store, holds_store, open_store, store_location
 from .plural import counted
 from .summary import Row, summarise
 
@@ -304,6 +304,9 @@ def import_(
     _check_engine(engine)
     if lang not in ("lv", "en"):
         raise one_of("--lang", lang, ("lv", "en"))
+    location = store_location(store, endpoint)
+    if dry_run and location is not None and not holds_store(location.resolve()):
+        store = ":memory:"  # no register yet: compared with an empty one, and no store is made there
     with opened(store, endpoint, create=True) as s:
         with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), console=err_console, transient=True) as bar:
             tasks: dict[str, TaskID] = {}

@@ -302,8 +302,7 @@ class EmbeddedStore(Store):
         self._owner_file.write_text(json.dumps({"pid": os.getpid(), "command": " ".join(sys.argv)}), encoding="utf-8")
 
     def _holds_store(self) -> bool:
-        """Whether ``path`` is a store (RocksDB's ``CURRENT`` file), or one a crash left mid-restore."""
-        return (self.path / "CURRENT").is_file() or (self._checkpoint.exists() and self._side("interrupted").exists())
+        return holds_store(self.path)
 
     # -- locking and recovery ------------------------------------------------
 
@@ -597,6 +596,20 @@ class LiveWrites(Writes):
                             ox_store.remove(quad)
                     else:
                         ox_store.extend(quads)
+
+
+def holds_store(path: Path) -> bool:
+    """Whether ``path`` is an embedded store (RocksDB's ``CURRENT`` file), or one a crash left mid-restore."""
+    side = path.with_name
+    return (path / "CURRENT").is_file() or (side(f"{path.name}.checkpoint").exists() and side(f"{path.name}.interrupted").exists())
+
+
+def store_location(store: str | Path | None, endpoint: str | None) -> Path | None:
+    """The folder of the embedded store a command points at (None for an endpoint or in memory)."""
+    from .settings import ENDPOINT
+
+    location = str(store or STORE_PATH.value())
+    return None if endpoint or ENDPOINT.value() or location == ":memory:" else Path(location)
 
 
 def open_store(store: str | Path | None = None, endpoint: str | None = None, create: bool = True, **remote_options: str | None) -> Store:
