@@ -261,3 +261,11 @@ def test_an_unknown_named_query_is_the_site_s_404_page_for_a_browser(client):
     page = client.get("/queries/no-such-query", headers={"Accept": "text/html"})
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
     assert "/queries/no-such-query" in page.text
+
+
+def test_an_unknown_prefix_is_named_in_the_endpoint_s_error(client):
+    """pyoxigraph lists the characters it expected (Unicode ranges); the endpoint names the prefix, placed in the query as sent."""
+    r = client.get("/sparql", params={"query": "SELECT ?s WHERE {\n ?s a foo:Bar }"})
+    assert r.status_code == 400
+    assert r.text.startswith("vaicājums nav derīgs SPARQL / the query is not valid SPARQL: error at 2:")
+    assert "nezināms prefikss foo: — deklarējiet to ar PREFIX foo: <…> / unknown prefix foo:" in r.text and "\\u{" not in r.text

@@ -71,8 +71,8 @@ def explained(message: str, text: str, prologue: str = "") -> str:
     unknown = next((p for p in used if p not in declared), None)
     if unknown is None:
         return message
-    where = re.match(r"error at \d+:\d+", message)
-    return (f"{where.group() + ': ' if where else ''}nezināms prefikss {unknown}: — deklarējiet to ar PREFIX {unknown}: <…> / "
+    where = re.search(r"error at \d+:\d+", message)  # what comes before it (a lead, the position) is kept
+    return (f"{message[:where.end()] + ': ' if where else ''}nezināms prefikss {unknown}: — deklarējiet to ar PREFIX {unknown}: <…> / "
             f"unknown prefix {unknown}: — declare it with PREFIX {unknown}: <…>")
 
 

@@ -38,7 +38,7 @@ from starlette.concurrency import run_in_threadpool
 
 from .. import queries as library
 from ..settings import base_iri
-from ..sparql import query_form, unshift
+from ..sparql import explained, query_form, unshift
 from .graph_store import sparql_update
 from .negotiation import negotiate
 from .query_pool import GRAPH_FORMATS, RESULT_FORMATS, Answer
@@ -283,8 +283,9 @@ async def _run(request: Request, text: str, media_type: str | None, params: dict
     answer = await run_in_threadpool(pool.run, sent, media_type=media_type, default_graphs=default or None, named_graphs=named or None)
     if answer.status < 400:
         return answer
-    text = relayed(answer.body.decode("utf-8", "replace"), "vaicājumu neizdevās izpildīt")
-    return Answer(answer.status, text.encode("utf-8"), "text/plain; charset=utf-8")
+    # Placed in the query as the client wrote it, an unknown prefix named (as `virsis query` says it).
+    said = _latvian_first(explained(answer.body.decode("utf-8", "replace"), text, _prologue()), "vaicājumu neizdevās izpildīt")
+    return Answer(answer.status, said.encode("utf-8"), "text/plain; charset=utf-8")
 
 
 async def _html_answer(request: Request, text: str, form: str, params: dict[str, list[str]]) -> HTMLResponse:
