@@ -886,7 +886,7 @@ def recorded_sha256(store: Store, graph: str, base: str | None = None) -> str | 
 LATVIAN_KINDS = {k.path: k.label_lv.lower() for k in KINDS}
 """A record kind's IRI path segment (``life-situation``) → its name in Latvian messages (``dzīves situācijas``)."""
 
-DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "TAB": "\t"}
+DELIMITER_NAMES = {"tab": "\t", "\\t": "\t"}
 """What people type for a tab on a command line (``--delimiter tab`` or ``'\\t'``)."""
 
 
@@ -930,7 +930,7 @@ def import_files(
         except ValueError:
             return ImportResult(errors=[f"--graph {graph!r}: nav absolūts IRI, piem., https://data.example.lv/graph/x / "
                                         "is not an absolute IRI, e.g. https://data.example.lv/graph/x"])
-    delimiter = DELIMITER_NAMES.get(delimiter, delimiter)
+    delimiter = DELIMITER_NAMES.get(delimiter.lower(), delimiter) if delimiter else delimiter
     if delimiter is not None and len(delimiter) != 1:
         return ImportResult(errors=[f"--delimiter {delimiter!r}: viena rakstzīme, piem., ';' vai tab / one character, e.g. ';' or tab"])
     options = {"kind": kind, "sheet": sheet, "graph": graph, "delimiter": delimiter}

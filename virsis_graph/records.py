@@ -37,7 +37,8 @@ LATVIA = ox.NamedNode("http://publications.europa.eu/resource/authority/country/
 EUR = ox.NamedNode("http://publications.europa.eu/resource/authority/currency/EUR")
 
 IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
-DURATION = re.compile(r"-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?")
+DURATION = re.compile(r"-?P(?=\d|T\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?")
+"""An ISO 8601 duration (``P10D``, ``PT4H``); its groups are the numbers of years, months, weeks, days, hours, minutes, seconds."""
 EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]+")
 SPACE = re.compile(r"\s")  # the characters str.isspace() accepts
 STATE_WORDS = {"lv", "lva", "latvija", "latvia", "valsts", "state"}

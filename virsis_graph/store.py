@@ -278,7 +278,7 @@ class EmbeddedStore(Store):
         if self.path is None:
             self._store = ox.Store()
             return
-        if not self._holds_store():
+        if not holds_store(self.path):
             if not create:
                 raise RegisterError(
                     f"{self.path}: šeit nav reģistra; izveidojiet to ar `virsis init` vai `virsis import`, vai pārbaudiet --store / "
@@ -301,14 +301,10 @@ class EmbeddedStore(Store):
             self._store = self._open()
         self._owner_file.write_text(json.dumps({"pid": os.getpid(), "command": " ".join(sys.argv)}), encoding="utf-8")
 
-    def _holds_store(self) -> bool:
-        return holds_store(self.path)
-
     # -- locking and recovery ------------------------------------------------
 
     def _side(self, suffix: str) -> Path:
-        """A file or folder beside the store, e.g. ``virsis-store.checkpoint``."""
-        return self.path.with_name(f"{self.path.name}.{suffix}")
+        return _beside(self.path, suffix)
 
     @property
     def _checkpoint(self) -> Path:
@@ -598,10 +594,14 @@ class LiveWrites(Writes):
                         ox_store.extend(quads)
 
 
+def _beside(path: Path, suffix: str) -> Path:
+    """A file or folder beside a store, e.g. ``virsis-store.checkpoint``."""
+    return path.with_name(f"{path.name}.{suffix}")
+
+
 def holds_store(path: Path) -> bool:
     """Whether ``path`` is an embedded store (RocksDB's ``CURRENT`` file), or one a crash left mid-restore."""
-    side = path.with_name
-    return (path / "CURRENT").is_file() or (side(f"{path.name}.checkpoint").exists() and side(f"{path.name}.interrupted").exists())
+    return (path / "CURRENT").is_file() or (_beside(path, "checkpoint").exists() and _beside(path, "interrupted").exists())
 
 
 def store_location(store: str | Path | None, endpoint: str | None) -> Path | None:
@@ -627,10 +627,8 @@ def open_store(store: str | Path | None = None, endpoint: str | None = None, cre
         from .remote import RemoteStore
 
         return RemoteStore(endpoint, **remote_options)
-    location = str(store or STORE_PATH.value())
-    if location == ":memory:":
-        return EmbeddedStore()
-    return EmbeddedStore(Path(location), create=create)
+    location = store_location(store, None)
+    return EmbeddedStore() if location is None else EmbeddedStore(location, create=create)
 
 
 def loader(store: Store) -> Callable[[Path, str, str], None]:

@@ -8,15 +8,17 @@ the ``shown`` filter), so a Latvian title on an English page is read in Latvian.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
+import pyoxigraph as ox
+from rdflib.namespace import XSD
 
 from ..plural import counted
+from ..records import DURATION
 
 LANGUAGES = ("lv", "en")
 
@@ -52,8 +54,6 @@ def shown(context: Context, text: Text | str | None) -> Markup:
 
 
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_DURATION = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 _UNITS = (  # (Latvian singular, plural), (English singular, plural), in the order of the ISO 8601 parts
     (("gads", "gadi"), ("year", "years")), (("mēnesis", "mēneši"), ("month", "months")), (("nedēļa", "nedēļas"), ("week", "weeks")),
     (("diena", "dienas"), ("day", "days")), (("stunda", "stundas"), ("hour", "hours")), (("minūte", "minūtes"), ("minute", "minutes")),
@@ -61,21 +61,21 @@ _UNITS = (  # (Latvian singular, plural), (English singular, plural), in the ord
 )
 
 
-def literal(term: object, lang: str) -> Markup:
+def literal(term: ox.Literal, lang: str) -> Markup:
     """A typed literal as a person reads it in ``lang``, its value kept for machines: ``<data value="P14D">14 dienas</data>``.
 
     Yes or no for ``xsd:boolean``, an ISO 8601 duration in words, a decimal
     comma in Latvian; any other value as it is written.
     """
-    value = getattr(term, "value", str(term))
-    datatype = getattr(getattr(term, "datatype", None), "value", "")
+    value, datatype = term.value, term.datatype.value
     words = None
-    if datatype == XSD + "boolean" and value in ("true", "false", "1", "0"):
+    if datatype == str(XSD.boolean) and value in ("true", "false", "1", "0"):
         yes = value in ("true", "1")
         words = ("jā" if yes else "nē") if lang == "lv" else ("yes" if yes else "no")
-    elif datatype == XSD + "duration" and (m := _DURATION.fullmatch(value)) and any(m.groups()):
+    elif (datatype == str(XSD.duration) and not value.startswith("-") and (m := DURATION.fullmatch(value))
+          and all(n is None or n.isdigit() for n in m.groups())):  # a negative or fractional one stays as written
         words = " ".join(counted(int(n), lang, *units) for n, units in zip(m.groups(), _UNITS) if n)
-    elif datatype in (XSD + "double", XSD + "decimal", XSD + "float"):
+    elif datatype in (str(XSD.double), str(XSD.decimal), str(XSD.float)):
         try:
             number = f"{float(value):g}"
         except ValueError:
