@@ -191,6 +191,80 @@ def test_the_command_list_shows_each_command_in_both_languages():
     assert "revoke Atsauc pilnvaru. / Revoke a token: it stops working at once." in tokens
 
 
+def _help_parts(output: str) -> tuple[list[str], list[str], list[tuple[str, str]]]:
+    """A help text's headings (lines at the margin), its description's paragraphs, and its rows (term, text)."""
+    headings, paragraphs, rows = [], [], []
+    lines = output.splitlines()
+    in_rows = False
+    for line in lines:
+        if not line.strip():
+            if not in_rows:
+                paragraphs.append("")
+            continue
+        if not line.startswith(" "):
+            headings.append(line)
+            in_rows = len(headings) > 1  # after the usage line, each heading opens a list of rows
+        elif in_rows and re.match(r"^  \S", line):
+            rows.append(line.strip())
+        elif in_rows:
+            rows[-1] += "  " + line.strip()
+        else:
+            paragraphs[-1] = (paragraphs[-1] + " " + line.strip()).strip() if paragraphs else line.strip()
+    split_rows = [tuple(re.split(r"\s{2,}", row, maxsplit=1)) for row in rows]
+    return headings, [p for p in paragraphs if p], [(r[0], " ".join(r[1].split()) if len(r) > 1 else "") for r in split_rows]
+
+
+LATVIAN_LETTER = re.compile(r"[āčēģīķļņšūž]", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("name", ["", "ontology", "token", *sorted(all_commands())], ids=lambda n: f"virsis {n}".strip())
+def test_every_help_is_latvian_first(name):
+    """Everything a user sees is bilingual, `--help` too: click's headings and its own options' texts, each
+    option's text, and the description, whose every English paragraph follows its Latvian one."""
+    result = runner.invoke(app, [*name.split(), "--help"])
+    assert result.exit_code == 0
+    headings, paragraphs, rows = _help_parts(result.output)
+    assert headings[0].startswith("Lietojums / Usage: ")
+    leads = [h.split(" / ")[0] for h in headings]
+    assert " / " in headings[0] and "Opcijas" in leads and set(leads) <= {"Lietojums", "Argumenti", "Opcijas", "Komandas"}, headings
+    # An option's text may lead with a short Latvian name of what it takes ("Fails / file to write ...").
+    assert rows and all(re.match(r"\S.* / \S", text) for _, text in rows), [r for r in rows if " / " not in r[1]]
+    assert "[default:" not in result.output and "[required]" not in result.output
+    first, *rest = paragraphs
+    assert re.match(r"\S.* / \S", first), first
+    examples = [p for p in rest if p.startswith("Piemērs / Example: virsis")]
+    assert examples and rest[-len(examples):] == examples  # the examples close the description
+    prose = rest[:-len(examples)]
+    assert len(prose) % 2 == 0, prose
+    for latvian, english in zip(prose[::2], prose[1::2]):
+        assert LATVIAN_LETTER.search(latvian) and not LATVIAN_LETTER.search(english), (latvian, english)
+
+
+def test_the_help_reader_finds_what_it_checks():
+    """The test above reads click's layout: it must find every part of a help, including a row whose text
+    starts on the term's next line."""
+    output = """Lietojums / Usage: virsis x [OPTIONS]
+
+  Dara. / Does.
+
+  Latviski šeit.
+
+  In English here.
+
+  Piemērs / Example: virsis x
+
+Opcijas / Options:
+  --a TEXT                        Ā / a.  [noklusējums / default: 1]
+  --a-very-long-option-name <str>
+                                  Garš / long,
+                                  wrapped.
+"""
+    headings, paragraphs, rows = _help_parts(output)
+    assert headings == ["Lietojums / Usage: virsis x [OPTIONS]", "Opcijas / Options:"]
+    assert paragraphs == ["Dara. / Does.", "Latviski šeit.", "In English here.", "Piemērs / Example: virsis x"]
+    assert rows == [("--a TEXT", "Ā / a. [noklusējums / default: 1]"),
+                    ("--a-very-long-option-name <str>", "Garš / long, wrapped.")]
+
 def test_an_update_given_to_virsis_query_says_what_changes_the_register(example_store_path):
     result = runner.invoke(app, ["query", "-e", "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "--store", example_store_path])
     said = " ".join(result.output.split())

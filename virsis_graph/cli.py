@@ -17,9 +17,13 @@ import typer
 from typer.core import TyperGroup
 
 try:  # typer 0.2x carries its own copy of click, and raises its exceptions
+    from typer._click import core as _click_core
     from typer._click import exceptions as _click
-except ImportError:  # an older typer raises click's
+    from typer._click import formatting as _click_formatting
+except ImportError:  # an older typer uses click's
+    from click import core as _click_core  # type: ignore[no-redef]
     from click import exceptions as _click  # type: ignore[no-redef]
+    from click import formatting as _click_formatting  # type: ignore[no-redef]
 from rich.console import Console
 from rich.measure import Measurement
 from rich.progress import MofNCompleteColumn, Progress, TaskID
@@ -45,9 +49,52 @@ _USAGE_ERRORS = (
     (_click.ClickException, "kļūda"),
 )
 
+# Click's and typer's own words in a command's help, each with its Latvian lead.
+_HELP_HEADINGS = {"Options": "Opcijas / Options", "Arguments": "Argumenti / Arguments", "Commands": "Komandas / Commands"}
+_HELP_TEXTS = {
+    "Show this message and exit.": "Parāda šo palīdzību. / Show this message and exit.",
+    "Install completion for the current shell.":
+        "Uzstāda komandu papildināšanu šai čaulai. / Install completion for the current shell.",
+    "Show completion for the current shell, to copy it or customize the installation.":
+        "Parāda komandu papildināšanu šai čaulai, lai to nokopētu vai pielāgotu. / "
+        "Show completion for the current shell, to copy it or customize the installation.",
+}
+_HELP_EXTRAS = (("[default: ", "[noklusējums / default: "), ("[required]", "[obligāts / required]"))
+
+
+class _BilingualHelp(_click_formatting.HelpFormatter):
+    """Writes a command's help with click's headings, usage line and its own options' texts Latvian first."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, "Lietojums / Usage: " if prefix is None else prefix)
+
+    def section(self, name: str):  # type: ignore[override]
+        return super().section(_HELP_HEADINGS.get(name, name))
+
+    def write_dl(self, rows, *args, **kwargs) -> None:  # type: ignore[override]
+        def bilingual(text: str) -> str:
+            text = _HELP_TEXTS.get(text, text)
+            for english, both in _HELP_EXTRAS:
+                text = text.replace(english, both)
+            return text
+
+        super().write_dl([(term, bilingual(text)) for term, text in rows], *args, **kwargs)
+
+
+class _HelpContext(_click_core.Context):
+    formatter_class = _BilingualHelp
+
 
 class _Bilingual(TyperGroup):
-    """The ``virsis`` group, whose refusals of a command line are Latvian first, like the commands' own."""
+    """The ``virsis`` group: its help, its commands' help and its refusals of a command line are Latvian
+    first, like the commands' own messages."""
+
+    context_class = _HelpContext
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for command in self.commands.values():  # typer makes them: each takes its help's words from here
+            command.context_class = _HelpContext
 
     def main(self, *args, standalone_mode: bool = True, **kwargs):  # type: ignore[override]
         if not standalone_mode:
@@ -80,7 +127,7 @@ class _Bilingual(TyperGroup):
             if command is not None and not command.hidden:
                 rows.append((name, (command.short_help or command.help or "").strip().split("\n", 1)[0]))
         if rows:
-            with formatter.section("Komandas / Commands"):
+            with formatter.section("Commands"):
                 formatter.write_dl(rows)
 
 app = typer.Typer(
@@ -88,14 +135,14 @@ app = typer.Typer(
     help=(
         "VIRSIS graph — dzīves situāciju, vajadzību, pakalpojumu un resursu reģistrs. / "
         "A registry of life situations, needs, services and resources.\n\n"
-        "Example: virsis summary"
+        "Piemērs / Example: virsis summary"
     ),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
 ontology_app = typer.Typer(
     cls=_Bilingual,
-    help="Ontoloģija un kodu saraksti. / The ontology and its code lists.\n\nExample: virsis ontology check",
+    help="Ontoloģija un kodu saraksti. / The ontology and its code lists.\n\nPiemērs / Example: virsis ontology check",
     no_args_is_help=True,
 )
 app.add_typer(ontology_app, name="ontology")
@@ -103,7 +150,7 @@ token_app = typer.Typer(
     cls=_Bilingual,
     help=(
         "Rakstīšanas pilnvaras (tokeni), katra vienai iestādei. / Write tokens, each scoped to one institution.\n\n"
-        "Example: virsis token create --org vdaa --label 'VDAA registry clerk'"
+        "Piemērs / Example: virsis token create --org vdaa --label 'VDAA registry clerk'"
     ),
     no_args_is_help=True,
 )
@@ -221,11 +268,15 @@ def summary(
 ) -> None:
     """Parāda reģistra kopsavilkumu. / Print a summary of a register.
 
+    Bez --store vai --endpoint ielādē ontoloģiju, kodu sarakstus un ilustratīvo
+    parauga reģistru (data/examples/) atmiņas krātuvē, katru failu savā
+    nosauktajā grafā, un apkopo to.
+
     Without --store or --endpoint, loads the ontology, vocabularies and the
     illustrative example registry (data/examples/) into an in-memory store, each
     file into its own named graph, and summarises that.
 
-    Example: virsis summary
+    Piemērs / Example: virsis summary
     """
     if store is None and endpoint is None:
         store = ":memory:"
@@ -255,10 +306,14 @@ def init(
 ) -> None:
     """Ielādē ontoloģiju, kodu sarakstus un formas. / Load the ontology, vocabularies and shapes.
 
+    Katrs nonāk savā nosauktajā grafā; palaista vēlreiz, komanda tos atjaunina
+    turpat un neskar nevienu datu grafu. `virsis import` to palaiž pati jaunā
+    krātuvē.
+
     Each goes into its own named graph; running it again upgrades them in place
     and touches no data graph. `virsis import` runs it by itself on a new store.
 
-    Example: virsis init --store ./virsis-store
+    Piemērs / Example: virsis init --store ./virsis-store
     """
     with opened(store, endpoint, create=True) as s:
         try:
@@ -292,6 +347,13 @@ def import_(
 ) -> None:
     """Importē ierakstus reģistrā. / Import records into the register.
 
+    Katrs fails nonāk savā nosauktajā grafā ar savu izcelsmi. Fails ar jebkādu
+    kļūdu neieraksta neko (izejas kods 2); nemainīta faila imports neko nemaina;
+    mainīta rinda aizstāj savu ierakstu, un rinda, kas izņemta no atkārtoti
+    importēta faila, dzēš ierakstu (ja vien nav --keep-missing). Importētos
+    ierakstus vispirms pārbauda: reģistrācijas noteikumu pārkāpumi (Violation)
+    importu atsaka (ja vien nav --no-validate), brīdinājumus (Warning) parāda.
+
     Each file lands in its own named graph with its provenance. A file with any
     error writes nothing (exit code 2); importing an unchanged file changes
     nothing; a changed row replaces that record, and a row removed from a
@@ -299,7 +361,7 @@ def import_(
     records are validated first: Violations of the registration rules refuse the
     import (unless --no-validate), Warnings are reported.
 
-    Example: virsis import data/templates/services.csv --dry-run
+    Piemērs / Example: virsis import data/templates/services.csv --dry-run
     """
     _check_engine(engine)
     if lang not in ("lv", "en"):
@@ -364,7 +426,7 @@ def graphs(
 ) -> None:
     """Uzskaita nosauktos grafus un to izcelsmi. / List the named graphs and where they came from.
 
-    Example: virsis graphs
+    Piemērs / Example: virsis graphs
     """
     with opened(store, endpoint) as s:
         provenance = {p.graph: p for p in sources(s)}
@@ -385,7 +447,7 @@ def drop_graph(
 ) -> None:
     """Dzēš vienu importu (grafu) un tā izcelsmi. / Remove one imported graph and its provenance.
 
-    Example: virsis drop-graph https://data.virsis.gov.lv/graph/source/services.csv
+    Piemērs / Example: virsis drop-graph https://data.virsis.gov.lv/graph/source/services.csv
     """
     with opened(store, endpoint) as s:
         if graph not in s.graphs():
@@ -402,7 +464,8 @@ EXPORT_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq"
 
 @app.command()
 def export(
-    fmt: str = typer.Option("trig", "--format", help="ttl, nt, nq, trig, jsonld or rdf (RDF/XML). Graph formats merge all graphs."),
+    fmt: str = typer.Option("trig", "--format", help="Formāts: ttl, nt, nq, trig, jsonld vai rdf (RDF/XML); grafu formāti apvieno visus grafus. / "
+                     "ttl, nt, nq, trig, jsonld or rdf (RDF/XML). Graph formats merge all graphs."),
     graph: Optional[str] = typer.Option(None, "--graph", help="Tikai šis grafs / only this named graph."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Fails / file to write (default: standard output)."),
     store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
@@ -410,7 +473,7 @@ def export(
 ) -> None:
     """Eksportē reģistru RDF formātā. / Export the register as RDF.
 
-    Example: virsis export --format nq -o register.nq
+    Piemērs / Example: virsis export --format nq -o register.nq
     """
     if fmt not in EXPORT_FORMATS:
         raise one_of("--format", fmt, EXPORT_FORMATS)
@@ -457,20 +520,26 @@ def query(
     source: Optional[str] = typer.Argument(None, metavar="NAME|FILE", help="Nosaukta vaicājuma vārds (virsis queries) vai .rq fails / a named query (see virsis queries) or a .rq file."),
     expression: Optional[str] = typer.Option(None, "-e", "--expression", help="Vaicājums / the query text itself."),
     param: list[str] = typer.Option([], "--param", "-p", help="Nosaukta vaicājuma parametrs / a named query's parameter, name=value (repeatable)."),
-    fmt: str = typer.Option("table", "--format", help="table, csv, tsv or json (CONSTRUCT/DESCRIBE: Turtle)."),
+    fmt: str = typer.Option("table", "--format", help="Formāts: table, csv, tsv vai json (CONSTRUCT/DESCRIBE: Turtle). / "
+                     "table, csv, tsv or json (CONSTRUCT/DESCRIBE: Turtle)."),
     store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
     endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
 ) -> None:
     """Izpilda SPARQL vaicājumu. / Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).
+
+    Bibliotēkas nosauktais vaicājums saņem parametrus ar --param; ieraksta
+    parametrs ir ieraksta identifikators (kā importa veidnēs) vai pilns IRI.
+    Failā .rq vai -e tekstā projekta prefiksi (virsis:, cpsv:, cv:, dct:, skos:,
+    ...) jau ir deklarēti.
 
     A named query of the library takes its parameters with --param; a record
     parameter takes the record's identifier (as in the import templates) or a
     full IRI. In a .rq file or -e text the project's prefixes (virsis:, cpsv:,
     cv:, dct:, skos:, ...) are predeclared.
 
-    Example: virsis query impact-of-resource --param resource=r-05 --format csv
+    Piemērs / Example: virsis query impact-of-resource --param resource=r-05 --format csv
 
-    Example: virsis query -e 'SELECT ?s WHERE { ?s a virsis:Need } LIMIT 5'
+    Piemērs / Example: virsis query -e 'SELECT ?s WHERE { ?s a virsis:Need } LIMIT 5'
     """
     from . import queries as library
     from .sparql import query_form
@@ -532,14 +601,17 @@ def query(
 
 @app.command("queries")
 def queries_(
-    fmt: str = typer.Option("table", "--format", help="table or json."),
+    fmt: str = typer.Option("table", "--format", help="Formāts: table vai json. / table or json."),
 ) -> None:
     """Nosauktie vaicājumi ar parametriem. / List the named queries with their parameters.
+
+    Katrs ir .rq fails mapē queries/, ko bez izmaiņām izpilda jebkurš SPARQL 1.1
+    dzinējs; izpildiet to ar virsis query NOSAUKUMS --param nosaukums=vērtība.
 
     Each is a .rq file in queries/ that any SPARQL 1.1 engine runs unchanged;
     run one with virsis query NAME --param name=value.
 
-    Example: virsis queries
+    Piemērs / Example: virsis queries
     """
     import json
 
@@ -582,6 +654,14 @@ def serve(
 ) -> None:
     """Pasniedz reģistru tīmeklī. / Serve the register on the web as linked open data.
 
+    Katrs ieraksts atbild adresē /id/{kind}/{identifier} kā HTML, Turtle,
+    JSON-LD, N-Triples un RDF/XML (pēc Accept vai paplašinājuma .html .ttl
+    .jsonld .nt .rdf), bez personas datiem; /sparql ir SPARQL 1.1 galapunkts
+    publiskajiem datiem ar laika limitu, kas vaicājumu aptur, rindu griestiem un
+    robežu vienlaicīgiem vaicājumiem; /catalog, /.well-known/void un /dumps/ tos
+    publicē portāliem; /graph-store pieņem iestādes pašas grafus ar tās pilnvaru
+    (ne ar --read-only).
+
     Every record answers at /id/{kind}/{identifier} in HTML, Turtle, JSON-LD,
     N-Triples and RDF/XML (by Accept, or .html .ttl .jsonld .nt .rdf), without
     personal data; /sparql is a SPARQL 1.1 endpoint over the public data, with
@@ -590,7 +670,7 @@ def serve(
     /graph-store takes an institution's own graphs with its token (not with
     --read-only).
 
-    Example: virsis serve --examples --port 8000
+    Piemērs / Example: virsis serve --examples --port 8000
     """
     import uvicorn
 
@@ -612,7 +692,7 @@ def serve(
 
 
 CHAIN_FORMATS = ("tree", "json", "dot", "mermaid")
-CHAIN_FORMAT = typer.Option("tree", "--format", help="tree, json, dot (Graphviz) or mermaid.")
+CHAIN_FORMAT = typer.Option("tree", "--format", help="Formāts: tree, json, dot (Graphviz) vai mermaid. / tree, json, dot (Graphviz) or mermaid.")
 TITLE_LANG = typer.Option("lv", "--lang", help="Nosaukumu valoda / language of the titles: lv or en.")
 
 
@@ -638,7 +718,7 @@ def _show_chain(build, fmt: str, lang: str, store: Optional[str], endpoint: Opti
 
 @app.command()
 def trace(
-    kind: str = typer.Argument(..., metavar="KIND", help="life-situation, need or service."),
+    kind: str = typer.Argument(..., metavar="KIND", help="Sākuma ieraksta veids: life-situation, need vai service. / life-situation, need or service."),
     identifier: str = typer.Argument(..., metavar="ID", help="Ieraksta identifikators vai IRI / the record's identifier or IRI."),
     fmt: str = CHAIN_FORMAT,
     lang: str = TITLE_LANG,
@@ -647,11 +727,15 @@ def trace(
 ) -> None:
     """Izseko ķēdi uz leju. / Trace a chain down: life situation → needs → services → resources.
 
+    Vajadzība ved uz saviem pakalpojumiem un to resursiem; pakalpojums — uz
+    katru resursu un pakalpojumu, no kura tas atkarīgs. Veidots no nosauktajiem
+    vaicājumiem trace-life-situation, trace-need un service-dependencies.
+
     A need traces to its services and their resources; a service to every
     resource and service it depends on. Built from the named queries
     trace-life-situation, trace-need and service-dependencies.
 
-    Example: virsis trace life-situation ls-01 --format mermaid
+    Piemērs / Example: virsis trace life-situation ls-01 --format mermaid
     """
     from . import trace as chains
 
@@ -669,11 +753,15 @@ def impact(
 ) -> None:
     """Kas sabojājas, ja resurss nedarbojas? / What breaks when a resource fails?
 
+    No tā (tranzitīvi) atkarīgie resursi, pakalpojumi, kas tos izmanto, un
+    pakalpojumi, kam šie nepieciešami, vajadzības, ko tie apmierina, dzīves
+    situācijas un saņēmēji. Veidots no nosauktā vaicājuma impact-of-resource.
+
     The resources depending on it (transitively), the services using those and
     the services requiring these, the needs they meet, the life situations and
     the recipients. Built from the named query impact-of-resource.
 
-    Example: virsis impact r-05 --format dot | dot -Tsvg > r-05.svg
+    Piemērs / Example: virsis impact r-05 --format dot | dot -Tsvg > r-05.svg
     """
     from . import trace as chains
 
@@ -687,7 +775,7 @@ def stats(
 ) -> None:
     """Skaiti pa klasēm un grafiem. / Counts per class and per named graph.
 
-    Example: virsis stats --store ./virsis-store
+    Piemērs / Example: virsis stats --store ./virsis-store
     """
     with opened(store, endpoint) as s:
         table = Table(title=f"Klases / Classes in {s.description}", title_justify="left")
@@ -707,10 +795,12 @@ def stats(
 @app.command()
 def validate(
     files: Optional[list[Path]] = typer.Argument(None, help="Faili / files in any format `virsis import` reads; none: the whole store."),
-    fmt: str = typer.Option("text", "--format", help="text, json, junit, sarif or ttl (the standard SHACL validation report)."),
-    fail_on: str = typer.Option("violation", "--fail-on", help="violation, warning or info: the least severe result that fails (exit 1)."),
+    fmt: str = typer.Option("text", "--format", help="Formāts: text, json, junit, sarif vai ttl (standarta SHACL pārbaudes ziņojums). / "
+                     "text, json, junit, sarif or ttl (the standard SHACL validation report)."),
+    fail_on: str = typer.Option("violation", "--fail-on", help="violation, warning vai info: vismazāk nopietnais rezultāts, kas neiztur (izejas kods 1). / "
+                     "violation, warning or info: the least severe result that fails (exit 1)."),
     condition: list[int] = typer.Option([], "--condition", min=1, max=10, help="Tikai šis nosacījums / only shapes of this quality condition (1–10); repeatable."),
-    lang: str = typer.Option("lv", "--lang", help="lv or en: the language of messages."),
+    lang: str = typer.Option("lv", "--lang", help="lv vai en: ziņojumu valoda. / lv or en: the language of messages."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Fails / file to write the report to (default: standard output)."),
     kind: Optional[str] = typer.Option(None, "--kind", help="Ierakstu veids / record kind of tabular files, as for `virsis import`."),
     store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
@@ -720,13 +810,19 @@ def validate(
 ) -> None:
     """Pārbauda aprakstus pret reģistrācijas un kvalitātes nosacījumiem. / Validate descriptions.
 
+    Ar failiem: pārbauda tos bez krātuves (CI gadījums, ar pyshacl). Bez tiem:
+    pārbauda visu reģistru, pēc noklusējuma ar kompilēto dzinēju (formas kā
+    SPARQL vaicājumi krātuvē; tie paši rezultāti, ko dod pyshacl). Izejas kods
+    0, ja reģistrs atbilst --fail-on līmenī, 1, ja neatbilst, 2 — nederīgai
+    ievadei vai lietojumam.
+
     With files: validates them without a store (the CI case, with pyshacl).
     Without: validates the whole register, by default with the compiled engine
     (the shapes as SPARQL queries on the store; same results as pyshacl). Exit
     code 0 when it conforms at the --fail-on level, 1 when it does not, 2 for
     bad input or usage.
 
-    Example: virsis validate services.csv --format junit -o report.xml
+    Piemērs / Example: virsis validate services.csv --format junit -o report.xml
     """
     from .reports import FORMATS, chunks
     from .validation import SEVERITIES, validate_files, validate_store
@@ -764,18 +860,22 @@ def validate(
 @app.command()
 def quality(
     files: Optional[list[Path]] = typer.Argument(None, help="Faili / files or folders to assess; none: the whole store."),
-    fmt: str = typer.Option("table", "--format", help="table, csv or json."),
-    lang: str = typer.Option("lv", "--lang", help="lv or en."),
+    fmt: str = typer.Option("table", "--format", help="Formāts: table, csv vai json. / table, csv or json."),
+    lang: str = typer.Option("lv", "--lang", help="lv vai en: valoda. / lv or en: the language."),
     store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
     endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
 ) -> None:
     """Kvalitātes novērtējums pa pakalpojumiem un nosacījumiem. / The quality scorecard.
 
+    Katram pakalpojumam un katram no desmit nosacījumiem: cik daļu nosacījuma
+    pārbaužu tas iztur, un tā pārkāpumi un brīdinājumi; tad tas pats kopā katrai
+    iestādei un visam reģistram.
+
     For every service and each of the ten conditions: the share of the
     condition's checks it passes, and its violations and warnings; then the same
     pooled per institution and for the whole register.
 
-    Example: virsis quality --store ./virsis-store --format csv
+    Piemērs / Example: virsis quality --store ./virsis-store --format csv
     """
     import csv as csv_module
     import json as json_module
@@ -830,10 +930,14 @@ def templates(
 ) -> None:
     """Izveido importa veidnes un to aprakstu. / Write the import templates and their README.
 
+    Viens CSV fails katram ierakstu veidam (virsraksts un parauga rinda) un
+    README.md, kas apraksta katru kolonnu, veidoti no importētāja paša
+    definīcijām.
+
     One CSV file per record kind (header and an example row) and a README.md
     documenting every column, generated from the importer's own definitions.
 
-    Example: virsis templates -o data/templates
+    Piemērs / Example: virsis templates -o data/templates
     """
     from .templates import write_templates
 
@@ -862,10 +966,13 @@ def token_create(
 ) -> None:
     """Izveido rakstīšanas pilnvaru iestādei. / Create a write token for one institution.
 
+    Noslēpumu parāda vienreiz standarta izvadē un nekur neglabā: glabājiet to
+    drošā vietā. Iestādei jābūt reģistrā.
+
     The secret is printed once, on standard output, and never stored: keep it
     safe. The institution must be in the register.
 
-    Example: virsis token create --org vdaa --label 'VDAA registry clerk'
+    Piemērs / Example: virsis token create --org vdaa --label 'VDAA registry clerk'
     """
     from .queries import QueryError, missing, record_iri
     from .tokens import TokenError
@@ -891,7 +998,7 @@ def token_list(
 ) -> None:
     """Parāda pilnvaras (bez noslēpumiem). / List the tokens (never their secrets).
 
-    Example: virsis token list
+    Piemērs / Example: virsis token list
     """
     from .tokens import TokenError
 
@@ -912,7 +1019,7 @@ def token_revoke(
 ) -> None:
     """Atsauc pilnvaru. / Revoke a token: it stops working at once.
 
-    Example: virsis token revoke t-1a2b3c4d
+    Piemērs / Example: virsis token revoke t-1a2b3c4d
     """
     from .tokens import TokenError
 
@@ -936,12 +1043,18 @@ def ontology_check(
 ) -> None:
     """Pārbauda ontoloģiju, kodu sarakstus un piemērus. / Check the ontology, vocabularies and examples.
 
+    Parsē katru failu; pārbauda, vai kodu saraksti aptver katru avota numurēto
+    punktu, vai katram terminam ir latviskas un angliskas etiķetes un
+    definīcijas, vai dati lieto tikai deklarētus terminus un vai OWL 2 RL
+    slēgums ir konsekvents. Parāda skaitus; izejas kods 0, ja viss iztur, 1
+    citādi.
+
     Parses every file, checks that the code lists cover every numbered item of
     the source, that every term has Latvian and English labels and definitions,
     that the data uses only declared terms, and that the OWL 2 RL closure is
     consistent. Prints the counts; exit code 0 when all pass, 1 otherwise.
 
-    Example: virsis ontology check --no-reasoning
+    Piemērs / Example: virsis ontology check --no-reasoning
     """
     with console.status("Pārbauda… / Checking…"):
         report = model_checks.check(examples=examples, reason=reasoning)
