@@ -144,6 +144,9 @@ def test_the_quality_page_says_the_scorecard_is_being_computed_meanwhile(fresh_c
         r = fresh_client.get("/quality", params={"lang": lang}, headers=HTML)
         assert r.status_code == 503 and r.headers["Retry-After"] == str(dashboard.RETRY_AFTER)
         assert words in r.text and '<meta http-equiv="refresh"' in r.text
+    r = fresh_client.get("/quality", params={"format": "csv"})  # an analyst's tool: no page, the same wait
+    assert r.status_code == 503 and r.headers["Retry-After"] == str(dashboard.RETRY_AFTER)
+    assert r.text.startswith("Kvalitātes novērtējums tiek aprēķināts") and "text/plain" in r.headers["content-type"]
     release.set()
     page = eventually(lambda: (r := fresh_client.get("/quality", headers=HTML)).status_code == 200 and r.text)
     assert page and page.count('/quality?condition=') >= 10  # the ten bars
@@ -192,6 +195,9 @@ def test_the_quality_page_says_plainly_when_the_register_is_too_large(fresh_clie
     assert f"Tik lielam reģistram ({n} apgalvojumu) kvalitātes novērtējums vietnē netiek aprēķināts" in r.text
     r = fresh_client.get("/quality", params={"lang": "en"}, headers=HTML)
     assert f"The scorecard is not computed on the site for a register this large ({n} statements)" in r.text
+    r = fresh_client.get("/quality", headers={"Accept": "application/json"})
+    assert r.status_code == 503 and "Retry-After" not in r.headers  # it will not be made here: no use trying again
+    assert f"({example_store.count()} apgalvojumu)" in r.text and "virsis quality --store" in r.text
 
 
 def test_the_search_says_its_index_is_being_built_meanwhile(fresh_client, monkeypatch):

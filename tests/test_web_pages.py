@@ -177,6 +177,35 @@ def test_quality_dashboard_charts_the_conditions_and_links_the_services_behind_t
     assert {"s-10", "s-11", "s-13"} <= vid
 
 
+
+def test_the_scorecard_is_also_data_for_an_analyst_s_tools(client):
+    """``/quality`` as CSV or JSON (by ``?format=`` or ``Accept``), the rows ``virsis quality --format`` writes."""
+    import csv
+    import io
+
+    page = quality_page(client)
+    assert 'href="/quality?format=csv&amp;lang=lv"' in page and 'href="/quality?format=json&amp;lang=lv"' in page
+    as_json = client.get("/quality", params={"format": "json"})
+    as_csv = client.get("/quality", headers={"Accept": "text/csv"})
+    assert as_json.headers["content-type"].startswith("application/json") and as_csv.headers["content-type"].startswith("text/csv")
+    assert "Accept" in as_json.headers["vary"] and "Accept" in as_csv.headers["vary"] and "GMT" in as_csv.headers["last-modified"]
+    rows, table = as_json.json(), list(csv.DictReader(io.StringIO(as_csv.text)))
+    assert [(r["level"], r["key"], str(r["condition"]), str(r["violations"])) for r in rows] == \
+        [(r["level"], r["key"], r["condition"], r["violations"]) for r in table]
+    # Every line has the ten conditions; the register is one line.
+    assert [r["condition"] for r in rows if r["level"] == "register"] == list(range(1, 11))
+    # data/examples/README.md, known defects: under condition 4 only s-13 (o), a Warning.
+    failing = {r["key"] for r in rows if r["level"] == "service" and r["condition"] == 4
+               and (r["violations"] or r["warnings"] or r["passed"] < r["checks"])}
+    assert failing == {"s-13"}
+    s13 = next(r for r in rows if r["key"] == "s-13" and r["condition"] == 4)
+    assert s13["warnings"] == 1 and s13["violations"] == 0
+    english = next(r for r in client.get("/quality", params={"format": "json", "lang": "en"}).json() if r["key"] == "s-13")
+    assert english["label"] and english["label"] != s13["label"]  # the service's title in the page's language
+    refused = client.get("/quality", headers={"Accept": "image/png"})
+    assert refused.status_code == 406 and refused.text.startswith("406: kvalitātes novērtējumu var saņemt")
+    assert client.get("/quality", params={"format": "xlsx"}).status_code == 406
+
 # ---------------------------------------------------------------------------
 # Fitting the page, and words in the page's language
 # ---------------------------------------------------------------------------

@@ -877,14 +877,11 @@ def quality(
 
     Piemērs / Example: virsis quality --store ./virsis-store --format csv
     """
-    import csv as csv_module
-    import json as json_module
-
-    from .quality import CONDITIONS, condition_labels, rows, scorecard, store_scorecard
+    from .quality import CONDITIONS, FORMATS, condition_labels, scorecard, serialised, store_scorecard
     from .validation import all_shapes, files_graph, validate_graph
 
-    if fmt not in ("table", "csv", "json"):
-        raise one_of("--format", fmt, ("table", "csv", "json"))
+    if fmt not in ("table", *FORMATS):
+        raise one_of("--format", fmt, ("table", *FORMATS))
     if lang not in ("lv", "en"):
         raise one_of("--lang", lang, ("lv", "en"))
     try:
@@ -897,14 +894,8 @@ def quality(
                 card = store_scorecard(s, lang)
     except RegisterError as exc:
         raise fail(str(exc)) from exc
-    if fmt == "json":
-        sys.stdout.write(json_module.dumps(rows(card), ensure_ascii=False, indent=2) + "\n")
-        return
-    if fmt == "csv":
-        out = rows(card)
-        writer = csv_module.DictWriter(sys.stdout, fieldnames=list(out[0]) if out else ["level"], lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(out)
+    if fmt in FORMATS:
+        sys.stdout.write(serialised(card, fmt))
         return
     names = condition_labels(lang)
     for title, lines in (("Pakalpojumi / Services", card.services), ("Iestādes / Institutions", card.institutions), ("Reģistrs / Register", [card.register])):

@@ -14,6 +14,9 @@ the whole register.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -193,6 +196,25 @@ def rows(card: Scorecard) -> list[dict[str, object]]:
                     "violations": cell.violations, "warnings": cell.warnings,
                 })
     return out
+
+
+FORMATS = {"csv": "text/csv", "json": "application/json"}
+"""The scorecard's data formats (:func:`serialised`) and their media types: ``virsis quality --format`` and ``/quality``."""
+
+
+def serialised(card: Scorecard, fmt: str) -> str:
+    """The scorecard's :func:`rows` as ``csv`` (a header, then a row per line and condition; an empty score is an
+    empty cell) or ``json`` (a list of objects, a score ``null``), the same from the command and the site."""
+    out = rows(card)
+    if fmt == "json":
+        return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
+    if fmt != "csv":
+        raise ValueError(f"{fmt!r}: nav tabulas formāts, izvēlieties {' vai '.join(FORMATS)} / not a table format: use {' or '.join(FORMATS)}")
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=list(out[0]) if out else ["level"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(out)
+    return text.getvalue()
 
 
 def store_scorecard(store, lang: str = "lv") -> Scorecard:

@@ -30,15 +30,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from email.utils import format_datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape, quoteattr
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
-from ..quality import CONDITIONS, Scorecard, condition_labels, store_scorecards
+from ..quality import CONDITIONS, FORMATS, Scorecard, condition_labels, serialised, store_scorecards
 from ..store import Store
+from .negotiation import negotiate
 from .paging import page_of
 from .search import pending_page
 
@@ -157,10 +159,46 @@ def _percent(score: float | None) -> str:
     return "—" if score is None else f"{score:.0%}"
 
 
+def _data(request: Request, fmt: str, lang: str) -> Response:
+    """The scorecard as ``virsis quality --format csv|json`` writes it, for analysts' tools; ``503`` while it is
+    computed (with ``Retry-After``) or when the register is too large for it (without)."""
+    try:
+        assessed = card_for(request, lang)
+    except TooLarge as too_large:
+        return PlainTextResponse(
+            f"Tik lielam reģistram ({too_large.statements} apgalvojumu) kvalitātes novērtējums vietnē netiek aprēķināts; "
+            "to dod komanda virsis quality --store. / "
+            f"The scorecard is not computed on the site for a register this large ({too_large.statements} statements); "
+            "the command virsis quality --store gives it.\n", status_code=503, headers={"Vary": "Accept"})
+    if assessed is None:
+        return PlainTextResponse(
+            "Kvalitātes novērtējums tiek aprēķināts; mēģiniet vēlāk. / The scorecard is being computed; try again later.\n",
+            status_code=503, headers={"Retry-After": str(RETRY_AFTER), "Vary": "Accept"})
+    # Last-Modified says when the validation behind it started; after a write, until the next scorecard is made,
+    # that is before the register's last change.
+    return Response(serialised(assessed.card, fmt), media_type=FORMATS[fmt], headers={
+        "Vary": "Accept", "Last-Modified": format_datetime(assessed.at, usegmt=True),
+        "Content-Disposition": f'inline; filename="virsis-quality-{lang}.{fmt}"'})
+
+
 @router.get("/quality", response_class=HTMLResponse)
 def quality(request: Request) -> Response:
-    """The dashboard; ``?condition=N`` lists the services with a failed check or a result under it, ``?institution=ID`` its services."""
+    """The dashboard; ``?condition=N`` lists the services with a failed check or a result under it, ``?institution=ID`` its services.
+
+    ``?format=csv|json`` (or ``Accept: text/csv`` / ``application/json``) is the whole scorecard as data, as
+    ``virsis quality --format`` writes it, in the page's language.
+    """
     lang = request.app.state.language(request)
+    offers = {"text/html": "html", **{media_type: fmt for fmt, media_type in FORMATS.items()}}
+    requested = request.query_params.get("format")
+    fmt = requested if requested else offers.get(negotiate(request.headers.get("accept"), list(offers)) or "")
+    if fmt not in ("html", *FORMATS):
+        return PlainTextResponse(
+            "406: kvalitātes novērtējumu var saņemt kā HTML, CSV vai JSON (?format=html|csv|json) / "
+            "406 Not Acceptable: the scorecard is HTML, CSV or JSON (?format=html|csv|json)\n",
+            status_code=406, headers={"Vary": "Accept"})
+    if fmt != "html":
+        return _data(request, fmt, lang)
     try:
         assessed = card_for(request, lang)
     except TooLarge as too_large:
@@ -200,4 +238,4 @@ def quality(request: Request) -> Response:
         condition=int(condition) if condition.isdigit() else None, institution=institution, listed=shown,
         total=len(listed), page=page, pages=pages, page_link=lambda n: "/quality?" + urlencode(
             {**({"condition": condition} if condition else {"institution": institution}), "lang": lang, "page": n}) + "#services",
-    ))
+    ), headers={"Vary": "Accept"})
