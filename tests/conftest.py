@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import time
@@ -107,20 +108,20 @@ def example_store_path(tmp_path_factory) -> str:
 SITE_START_TIMEOUT = 60.0
 
 
-@pytest.fixture(scope="session")
-def site_url(tmp_path_factory) -> Iterator[str]:
-    """A real `virsis serve --examples` process on a free loopback port, answering by the time it is yielded.
+@contextlib.contextmanager
+def serving(args: list[str], folder: Path) -> Iterator[str]:
+    """A real `virsis serve ARGS` process on a free loopback port, answering by the time it is yielded.
 
     Yields its base URL (``http://127.0.0.1:PORT``, no trailing slash); the
-    process is stopped at the end of the session.
+    process is stopped when the block ends. Its log is ``folder/server.log``.
     """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("virsis-serve") / "server.log"
+    log_path = folder / "server.log"
     with log_path.open("wb") as log:
         # A log file rather than a pipe: a pipe nobody reads can fill and stall the server.
         process = subprocess.Popen(
-            [sys.executable, "-m", "virsis_graph", "serve", "--examples", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "virsis_graph", "serve", *args, "--host", "127.0.0.1", "--port", str(port)],
             stdout=log, stderr=subprocess.STDOUT,
         )
     try:
@@ -137,6 +138,13 @@ def site_url(tmp_path_factory) -> Iterator[str]:
         yield url
     finally:
         stop(process, 10)
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory) -> Iterator[str]:
+    """A real `virsis serve --examples` for the whole session (:func:`serving`)."""
+    with serving(["--examples"], tmp_path_factory.mktemp("virsis-serve")) as url:
+        yield url
 
 
 # ---------------------------------------------------------------------------

@@ -106,7 +106,8 @@ def test_a_store_in_use_names_the_process_holding_it(tmp_path):
 
 
 def test_a_store_the_site_holds_says_how_to_read_and_import(tmp_path):
-    """The general advice (send the command through its server) fails for an import: the site answers reads only."""
+    """The general advice (send the command through its server's SPARQL endpoint) fails for an import: an import goes
+    through the site's /import, with a token."""
     path = tmp_path / "store"
     with held(path, "serve") as holder:  # its command line ends in "serve", as `virsis serve`'s does
         with pytest.raises(StoreLockedError) as info:
@@ -114,7 +115,7 @@ def test_a_store_the_site_holds_says_how_to_read_and_import(tmp_path):
         message = str(info.value)
         assert message.startswith(f"Krātuvi {path} tur atvērtu vietne (process {holder.pid}")
         assert "To read, send the command through the site: --endpoint http://…/sparql" in message
-        assert "to import, stop the site and start it again after the import" in message
+        assert "to import, send the files through the site with your institution's token: VIRSIS_TOKEN=… virsis import FILE --site http://…" in message
 
 
 def test_an_interrupted_write_is_rolled_back_when_the_store_is_next_opened(tmp_path):

@@ -344,6 +344,7 @@ def import_(
     lang: str = typer.Option("lv", "--lang", help="Pārbaudes ziņojuma valoda / language of the validation report: lv or en."),
     store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
     endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
+    site: Optional[str] = typer.Option(None, "--site", help="Vietne / import through a running site (`virsis serve` at this URL), which holds its store, with your institution's write token in VIRSIS_TOKEN."),
 ) -> None:
     """Importē ierakstus reģistrā. / Import records into the register.
 
@@ -361,11 +362,29 @@ def import_(
     records are validated first: Violations of the registration rules refuse the
     import (unless --no-validate), Warnings are reported.
 
+    Ar --site URL faili nonāk caur darbojošos vietni (tās /import) iestādes
+    grafos ar pilnvaru no VIRSIS_TOKEN; vietne tos pārbauda un publicē uzreiz.
+
+    With --site URL the files go through a running site (its /import) into the
+    institution's graphs, with the token in VIRSIS_TOKEN; the site validates
+    and publishes them at once.
+
     Piemērs / Example: virsis import data/templates/services.csv --dry-run
+
+    Piemērs / Example: VIRSIS_TOKEN=… virsis import services.csv --site https://registrs.example.lv
     """
     _check_engine(engine)
     if lang not in ("lv", "en"):
         raise one_of("--lang", lang, ("lv", "en"))
+    if site is not None:
+        given = [name for name, value in (("--store", store), ("--endpoint", endpoint), ("--graph", graph),
+                                          ("--dry-run", dry_run), ("--strict", strict), ("--no-validate", no_validate),
+                                          ("--agent", agent), ("--engine", engine != "auto")) if value]
+        if given:
+            raise fail(f"{', '.join(given)} nav lietojams ar --site: vietne pati izvēlas grafu, pārbauda un pieraksta, kas importē / "
+                       f"{', '.join(given)} cannot be used with --site: the site names the graph, validates and records who imports")
+        _import_through_site(site, files, kind=kind, sheet=sheet, delimiter=delimiter, keep_missing=keep_missing)
+        return
     location = store_location(store, endpoint)
     if dry_run and location is not None and not holds_store(location.resolve()):
         store = ":memory:"  # no register yet: compared with an empty one, and no store is made there
@@ -417,6 +436,33 @@ def import_(
             console.print(f"Nekas netika ierakstīts / nothing written (would add {result.added}, remove {result.removed} triples).")
             return
         console.print(f"Ierakstīts / written: +{result.added} −{result.removed} trīskārši / triples in {s.description}.")
+
+
+def _import_through_site(site: str, files: list[Path], **options) -> None:
+    """``virsis import --site``: each file one write through the site's ``/import``; stops at the first refusal."""
+    from . import site_client
+
+    table = Table(title=f"Imports caur / Import through {site}", title_justify="left")
+    for column in ("fails / file", "veids / kind", "jauni / new", "mainīti / changed", "bez izmaiņām / unchanged", "dzēsti / removed", "paturēti / kept"):
+        table.add_column(column, justify="left" if column.startswith(("fails", "veids")) else "right")
+    done: list[site_client.Imported] = []
+    with site_client.client() as http:
+        for path in files:
+            try:
+                imported = site_client.import_file(http, site, path, **options)
+            except site_client.SiteError as exc:
+                if done:
+                    show(table)
+                    err_console.print(f"Jau ierakstīti / already written: {', '.join(d.file for d in done)}", markup=False, highlight=False)
+                raise fail(str(exc)) from exc
+            done.append(imported)
+            for warning in imported.warnings[:MAX_LISTED]:
+                err_console.print(f"! {warning}", style="yellow", markup=False, highlight=False)
+            for kind, c in sorted(imported.records.items()):
+                table.add_row(imported.file, kind, *(str(c.get(k, 0)) for k in ("new", "changed", "unchanged", "removed", "kept")))
+    show(table)
+    for d in done:
+        console.print(f"{d.file}: +{d.added} −{d.removed} trīskārši / triples in {d.graph}", markup=False, highlight=False)
 
 
 @app.command()

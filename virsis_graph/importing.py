@@ -907,6 +907,7 @@ def import_files(
     validate: bool = False,
     locate: bool = False,
     engine: str = "auto",
+    planned: list[GraphChange] | None = None,
 ) -> ImportResult:
     """Import ``paths`` into ``store`` in one atomic write, or report why not.
 
@@ -921,7 +922,13 @@ def import_files(
     before committing (``validation.ENGINES``); a dry run that validates
     writes there too and then rolls back. An import into a server engine is
     validated before it is written, by pyshacl.
+
+    ``planned`` (with ``dry_run``, without ``validate``) receives the changes the
+    import would make, for another writer to validate and make: the site's
+    ``/import`` does, under its own write lock.
     """
+    if planned is not None and not (dry_run and not validate):
+        raise ValueError("planned: tikai ar dry_run un bez validate / only with dry_run and without validate")
     if graph and len(paths) > 1:
         return ImportResult(errors=["--graph nosauc vienu grafu: importējiet ar to vienu failu / --graph names one graph: import one file with it"])
     if graph:
@@ -956,6 +963,8 @@ def import_files(
                         f"{n} {'pārkāpums' if singular(n, 'lv') else 'pārkāpumi'}; izlabojiet ierakstus vai importējiet ar --no-validate / "
                         f"{n} {'violation' if n == 1 else 'violations'}: fix the records, or import anyway with --no-validate"
                     )
+            if planned is not None and not result.errors and run.wrote:
+                planned.extend(writes.changes)  # buffered: a dry run that does not validate
             if result.errors or dry_run or not run.wrote:
                 writes.discard()
             result.written = not writes.discarded

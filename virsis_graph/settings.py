@@ -73,8 +73,16 @@ TOKENS_FILE = Setting(
     "secrets), kept apart from the published register; `--tokens FILE` overrides it.",
 )
 
+TOKEN = Setting(
+    "VIRSIS_TOKEN",
+    "",
+    "The secret of a write token (`virsis token create`) for `virsis import --site URL`, which imports "
+    "through a running site; kept in the environment, not on the command line, where other users of "
+    "the machine could see it.",
+)
+
 SETTINGS: tuple[Setting, ...] = (
-    BASE_IRI, STORE_PATH, ENDPOINT, UPDATE_ENDPOINT, GRAPH_STORE, ENDPOINT_USER, ENDPOINT_PASSWORD, TOKENS_FILE,
+    BASE_IRI, STORE_PATH, ENDPOINT, UPDATE_ENDPOINT, GRAPH_STORE, ENDPOINT_USER, ENDPOINT_PASSWORD, TOKENS_FILE, TOKEN,
 )
 
 

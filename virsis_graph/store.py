@@ -332,9 +332,11 @@ class EmbeddedStore(Store):
             # The site holds its store for as long as it runs; its SPARQL endpoint answers reads, not imports.
             return (
                 f"Krātuvi {self.path} tur atvērtu vietne ({who}). Lasīšanai sūtiet komandu caur vietni: --endpoint http://…/sparql; "
-                "importam apturiet vietni un pēc importa palaidiet to vēlreiz (iestādes raksta caur tās Graph Store ar pilnvaru). / "
+                "importam sūtiet failus caur vietni ar savas iestādes pilnvaru: VIRSIS_TOKEN=… virsis import FAILS --site http://… "
+                "(vai apturiet vietni un pēc importa palaidiet to vēlreiz). / "
                 f"The store {self.path} is held by the site ({who}). To read, send the command through the site: --endpoint http://…/sparql; "
-                "to import, stop the site and start it again after the import (institutions write through its Graph Store with a token)."
+                "to import, send the files through the site with your institution's token: VIRSIS_TOKEN=… virsis import FILE --site http://… "
+                "(or stop the site, and start it again after the import)."
             )
         return (
             f"Krātuve {self.path} ir atvērta citā procesā; pagaidiet, līdz tas beidz, apturiet to vai sūtiet komandu caur tā serveri ar --endpoint. / "

@@ -22,7 +22,7 @@ from ..plural import counted
 from ..settings import TOKENS_FILE, base_iri
 from ..store import Store
 from ..summary import summarise
-from . import catalog, catalogues, dashboard, graph_store, linked_data, search, sparql, terms
+from . import catalog, catalogues, dashboard, graph_store, imports, linked_data, search, sparql, terms
 from .derived import Derived
 from .query_pool import QueryPool
 from .negotiation import negotiate
@@ -213,4 +213,5 @@ def create_app(store: Store, *, query_limits: dict | None = None, read_only: boo
     app.include_router(graph_store.read_router)
     if not read_only:
         app.include_router(graph_store.write_router)
+        app.include_router(imports.router)
     return app

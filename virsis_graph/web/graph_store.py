@@ -54,7 +54,7 @@ read_router = APIRouter()
 write_router = APIRouter()
 
 
-def _error(lv: str, en: str, status: int, headers: dict[str, str] | None = None) -> PlainTextResponse:
+def plain_error(lv: str, en: str, status: int, headers: dict[str, str] | None = None) -> PlainTextResponse:
     """A plain-text error, Latvian first."""
     return PlainTextResponse(f"{lv} / {en}\n", status_code=status, headers=headers)
 
@@ -72,25 +72,26 @@ def read_graph(request: Request) -> Response:
     """A named graph's public statements, as Turtle."""
     graph = _graph(request)
     if graph is None:
-        return _error("norādiet ?graph=IRI", "give ?graph=IRI", 400)
+        return plain_error("norādiet ?graph=IRI", "give ?graph=IRI", 400)
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in public_quads(request.app.state.store, [graph])]
     if not triples:
         return request.app.state.not_found(request, f"/graph-store?graph={graph}")
     return Response(ox.serialize(triples, format=ox.RdfFormat.TURTLE), media_type="text/turtle")
 
 
-def _token(request: Request) -> Token | Response:
+def token_of(request: Request) -> Token | Response:
+    """The write token of ``request``'s ``Authorization: Bearer``, or the 401 (or 500) answer to give."""
     scheme, _, secret = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
-        return _error(
+        return plain_error(
             "rakstīšanai vajag galveni Authorization: Bearer <žetons> (virsis token create --org ID)",
             "a write needs Authorization: Bearer <token> (virsis token create --org ID)", 401, {"WWW-Authenticate": "Bearer"})
     try:
         token = TokenFile(request.app.state.tokens_file).verify(secret.strip())
     except TokenError as exc:
-        return _error("žetonu failu nevar nolasīt", f"the token file cannot be read: {exc}", 500)
+        return plain_error("žetonu failu nevar nolasīt", f"the token file cannot be read: {exc}", 500)
     if token is None:
-        return _error("žetons nav zināms vai ir atsaukts", "the token is unknown or revoked", 401, {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        return plain_error("žetons nav zināms vai ir atsaukts", "the token is unknown or revoked", 401, {"WWW-Authenticate": 'Bearer error="invalid_token"'})
     return token
 
 
@@ -155,7 +156,7 @@ def validate_write(store: Store, write: Write) -> Report | None:
     return validate_after(store, write, focus)
 
 
-def _refusal(request: Request, report: Report) -> Response:
+def refusal(request: Request, report: Report) -> Response:
     """422 with the SHACL validation report: Turtle when asked for, else each violation's focus node, path and message."""
     if negotiate(request.headers.get("accept"), ["text/plain", "text/turtle"]) == "text/turtle":
         return Response(report.graph.serialize(format="turtle"), status_code=422, media_type="text/turtle")
@@ -176,16 +177,21 @@ def _commit(app, changes: list[GraphChange]) -> tuple[Write, Report | None]:
     Runs in a worker thread, one write at a time: each write is validated against
     the register it changes, and the mirror takes the deltas in order.
     """
-    store = app.state.store
     with app.state.write_lock:
-        write = plan_write(store, changes)
-        report = validate_write(store, write)
-        if report is not None and not report.conforms("violation"):
-            return write, report
-        made = write.changes()
-        if made:
-            store.apply(made)
-            app.state.changed(write.added, write.removed)
+        return commit_locked(app, changes)
+
+
+def commit_locked(app, changes: list[GraphChange]) -> tuple[Write, Report | None]:
+    """:func:`_commit` for a caller that holds ``app.state.write_lock`` (and planned ``changes`` under it)."""
+    store = app.state.store
+    write = plan_write(store, changes)
+    report = validate_write(store, write)
+    if report is not None and not report.conforms("violation"):
+        return write, report
+    made = write.changes()
+    if made:
+        store.apply(made)
+        app.state.changed(write.added, write.removed)
     return write, None
 
 
@@ -194,23 +200,23 @@ def _commit(app, changes: list[GraphChange]) -> tuple[Write, Report | None]:
 # ---------------------------------------------------------------------------
 
 
-def _scope_prefix(token: Token) -> str:
+def scope_prefix(token: Token) -> str:
     return f"{base_iri()}graph/org/{token.organisation.rsplit('/', 1)[1]}/"
 
 
-def _out_of_scope_error(token: Token, bad: list[str]) -> Response:
+def out_of_scope_error(token: Token, bad: list[str]) -> Response:
     listed = ", ".join(bad[:20])
-    return _error(f"{token.organisation} žetons nedrīkst aprakstīt: {listed}", f"the token of {token.organisation} may not describe: {listed}", 403)
+    return plain_error(f"{token.organisation} žetons nedrīkst aprakstīt: {listed}", f"the token of {token.organisation} may not describe: {listed}", 403)
 
 
 async def _write(request: Request, replace: bool, delete: bool = False) -> Response:
-    token = _token(request)
+    token = token_of(request)
     if isinstance(token, Response):
         return token
     graph = _graph(request)
-    prefix = _scope_prefix(token)
+    prefix = scope_prefix(token)
     if graph is None or not graph.startswith(prefix) or len(graph) == len(prefix):
-        return _error(
+        return plain_error(
             f"šis žetons raksta tikai grafos zem {prefix} (norādiet ?graph={prefix}NOSAUKUMS)",
             f"this token writes only graphs under {prefix} (give ?graph={prefix}NAME)", 403)
     store = request.app.state.store
@@ -219,27 +225,27 @@ async def _write(request: Request, replace: bool, delete: bool = False) -> Respo
     else:
         body = await request.body()
         if len(body) > MAX_BODY:
-            return _error(f"pieprasījuma ķermenis ir lielāks par {MAX_BODY} baitiem", f"the request body is larger than {MAX_BODY} bytes", 413)
+            return plain_error(f"pieprasījuma ķermenis ir lielāks par {MAX_BODY} baitiem", f"the request body is larger than {MAX_BODY} bytes", 413)
         kind = request.headers.get("content-type", "text/turtle").split(";")[0].strip().lower()
         if kind not in FORMATS:
-            return _error("sūtiet " + ", ".join(FORMATS), "send " + ", ".join(FORMATS), 415)
+            return plain_error("sūtiet " + ", ".join(FORMATS), "send " + ", ".join(FORMATS), 415)
         try:
             triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=FORMATS[kind], base_iri=base_iri())]
         except SyntaxError as exc:
-            return _error(f"ķermenis nav derīgs {kind}", f"the body is not valid {kind}: {exc}", 400)
+            return plain_error(f"ķermenis nav derīgs {kind}", f"the body is not valid {kind}: {exc}", 400)
         bad = out_of_scope(triples, token.organisation, store)
         if bad:
-            return _out_of_scope_error(token, bad)
+            return out_of_scope_error(token, bad)
         changes = [GraphChange(graph, add=triples, replace=replace)]
     try:
         write, refused = await run_in_threadpool(_commit, request.app, changes)
     except RegisterError as exc:
-        return _error("reģistrā neizdevās ierakstīt", f"the register could not be written: {exc}", 500)
+        return plain_error("reģistrā neizdevās ierakstīt", f"the register could not be written: {exc}", 500)
     if refused is not None:
-        return _refusal(request, refused)
+        return refusal(request, refused)
     existed = bool(write.before[graph])
     if delete and not existed:
-        return _error(f"grafa {graph} nav", f"no graph {graph}", 404)
+        return plain_error(f"grafa {graph} nav", f"no graph {graph}", 404)
     # 201 only for a graph that now is: an empty body leaves none to GET (the store keeps no empty graphs).
     return Response(status_code=201 if write.after[graph] and not existed else 204)
 
@@ -285,41 +291,41 @@ async def sparql_update(request: Request, text: str) -> Response:
     from rdflib.plugins.sparql.algebra import translateUpdate
     from rdflib.plugins.sparql.parser import parseUpdate
 
-    token = _token(request)
+    token = token_of(request)
     if isinstance(token, Response):
         return token
     try:
         operations = translateUpdate(parseUpdate(text)).algebra
     except Exception as exc:  # rdflib raises pyparsing's own exception types
-        return _error("izmaiņu pieprasījums nav derīgs SPARQL", f"the update is not valid SPARQL: {exc}", 400)
-    prefix = _scope_prefix(token)
+        return plain_error("izmaiņu pieprasījums nav derīgs SPARQL", f"the update is not valid SPARQL: {exc}", 400)
+    prefix = scope_prefix(token)
     changes: list[GraphChange] = []  # one per operation and graph, in order: a later one sees the earlier ones
     for op in operations:
         if op.name not in ("InsertData", "DeleteData"):
-            return _error(
+            return plain_error(
                 "pieņem tikai INSERT DATA un DELETE DATA: reģistru maina ar datiem, nevis ar šabloniem",
                 "only INSERT DATA and DELETE DATA are served: the register is changed by data, not by patterns", 400)
         if op.triples:
             example = f"INSERT DATA {{ GRAPH <{prefix}NAME> {{ ... }} }}"
-            return _error(f"norādiet grafu: {example}", f"name the graph: {example}", 400)
+            return plain_error(f"norādiet grafu: {example}", f"name the graph: {example}", 400)
         for graph, triples in (op.quads or {}).items():
             if not str(graph).startswith(prefix) or str(graph) == prefix:
-                return _error(f"šis žetons raksta tikai grafos zem {prefix}", f"this token writes only graphs under {prefix}", 403)
+                return plain_error(f"šis žetons raksta tikai grafos zem {prefix}", f"this token writes only graphs under {prefix}", 403)
             try:
                 made = [ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in triples]
             except ValueError:
-                return _error(
+                return plain_error(
                     "tukšos mezglus caur galapunktu ierakstīt nevar: dodiet katram mezglam IRI",
                     "blank nodes cannot be written through the endpoint: give every node an IRI", 400)
             changes.append(GraphChange(str(graph), add=made) if op.name == "InsertData" else GraphChange(str(graph), remove=made))
     store = request.app.state.store
     bad = out_of_scope([t for change in changes for t in (*change.add, *change.remove)], token.organisation, store)
     if bad:
-        return _out_of_scope_error(token, bad)
+        return out_of_scope_error(token, bad)
     try:
         _, refused = await run_in_threadpool(_commit, request.app, changes)
     except RegisterError as exc:
-        return _error("reģistrā neizdevās ierakstīt", f"the register could not be written: {exc}", 500)
+        return plain_error("reģistrā neizdevās ierakstīt", f"the register could not be written: {exc}", 500)
     if refused is not None:
-        return _refusal(request, refused)
+        return refusal(request, refused)
     return Response(status_code=204)
