@@ -852,7 +852,7 @@ def validate(
     store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
     endpoint: Optional[str] = typer.Option(None, "--endpoint", help=ENDPOINT_HELP),
     engine: str = typer.Option("auto", "--engine", help="Dzinējs / engine for the whole store: auto (compiled SPARQL, pyshacl for any shape it cannot compile), fast (compiled only) or pyshacl."),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Procesi / processes running the compiled checks on a store on disk (default: every CPU, up to 8, from 200 000 typed nodes; else 1)."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Pavedieni / threads running the compiled checks side by side on the embedded store (default: every CPU, up to 8)."),
 ) -> None:
     """Pārbauda aprakstus pret reģistrācijas un kvalitātes nosacījumiem. / Validate descriptions.
 

@@ -490,8 +490,8 @@ def validate_store(store: Store, conditions: Iterable[int] = (), engine: str = "
     """Validate everything in a store (all named graphs together, as the register).
 
     ``engine`` is one of :data:`ENGINES`; every engine gives the same results.
-    ``workers``: processes for the compiled engine on a store on disk (None:
-    chosen by the register's size; see :mod:`virsis_graph.shacl.parallel`).
+    ``workers``: threads running the compiled engine's checks on the embedded
+    store (None: every CPU, up to 8; see :mod:`virsis_graph.shacl.engine`).
     """
     if engine not in ENGINES:
         raise ValueError(f"nezināms dzinējs / unknown engine {engine!r}; izvēlieties kādu no / use one of: {', '.join(ENGINES)}")
@@ -676,8 +676,8 @@ def validate_records(store: Store, records: Iterable[str], conditions: Iterable[
 
         if many(store, len(focus)):
             where = where if where is not None else _store_locations(store, focus)
-            # One process: an import validates what it has written but not committed, which other processes cannot open.
-            report = validate_register(store, shapes_for(conditions), where, fallback=engine == "auto", workers=1)
+            # The checks' threads share the store, so they see what the import has written but not committed.
+            report = validate_register(store, shapes_for(conditions), where, fallback=engine == "auto")
             cut = restricted(report, {f.value for f in focus})
             cut.records, cut.fallback = len(focus), report.fallback
             return cut

@@ -11,15 +11,26 @@ register with a million results needs the rows but rarely the RDF. Shapes that
 do not compile are validated by pyshacl on the whole store read into rdflib,
 with the compiled shapes' targets taken out of its shapes graph, and its
 results join the same rows; :attr:`Outcome.fallback` names them and says why.
+
+The checks of a whole register on the embedded store run side by side in
+threads (:func:`workers_for`): pyoxigraph lets go of Python's global lock while
+it evaluates a query, so two threads keep two cores busy on the one store, in
+memory or on disk, with nothing copied between them. Even one worker thread is
+quicker than the main thread on a store in memory (about 5 s against 9 s for
+the checks at 10,000 services): glibc's allocator serves the main thread from
+its main arena, and with ``MALLOC_ARENA_MAX=1`` (every thread on that arena)
+worker threads are as slow. ``benchmarks/README.md`` has the figures.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import weakref
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -30,7 +41,6 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
 from ..collector import collector_paused
 from ..store import EmbeddedStore, RegisterError, Store
-from . import parallel
 from .compiler import Check, Compiler, Unsupported
 from .shapes import TARGETS, Node, ShapesGraph
 
@@ -223,9 +233,10 @@ def validate(store: Store, shapes_graph: Graph, focus: Iterable[ox.NamedNode] | 
     :class:`CompileError`. ``allow_warnings``: ``sh:conforms`` stays true with
     Warnings and Infos, as pyshacl's option of that name (the register's
     reading); when False any result makes it false, as SHACL defines it.
-    ``workers``: processes that run the checks of a whole register on a store
-    on disk (see :mod:`.parallel`); None chooses (every CPU for a large
-    register, else one). The results are the same whatever the number.
+    ``workers``: threads that run the checks of a whole register on the
+    embedded store (:func:`workers_for`; None: every CPU, up to
+    :data:`MAX_WORKERS`). The results, and their order, are the same whatever
+    the number.
     """
     focus_nodes = list(focus) if focus is not None else None
     wanted = None  # the focus nodes whose rows a whole-register run keeps
@@ -246,20 +257,16 @@ def validate(store: Store, shapes_graph: Graph, focus: Iterable[ox.NamedNode] | 
             # Set at a time where the engine is known to get joins and MINUS right and fast.
             sets = isinstance(store, EmbeddedStore)
             texts = [check.query(None, sets) for check in checks]
-            path = store.path if isinstance(store, EmbeddedStore) else None
-            if wanted is not None:
-                # Some records' validation runs where an import is writing them (not yet committed):
-                # other processes may not open the store then.
-                workers = 1
-            if path is not None and workers is None:
-                workers = parallel.workers_for(path, _typed_nodes(store), None)
-            if path is not None and workers is not None and workers > 1 and texts:
-                store.flush()  # the workers open the store read-only and see what is on disk
-                answers = parallel.run_queries(path, texts, workers)
-            else:
-                answers = (store.query(text) for text in texts)
-            for check, solutions in zip(checks, answers):
-                found = check_rows(check, solutions)
+
+            def answered(at: int) -> list[Row]:
+                return check_rows(checks[at], store.query(texts[at]))
+
+            if sets:  # the embedded store: threads (see the module's docstring)
+                with ThreadPoolExecutor(workers_for(workers), thread_name_prefix="virsis-check") as pool:
+                    found_by_check = list(pool.map(answered, range(len(checks))))
+            else:  # a server engine: one query at a time, as the server is shared
+                found_by_check = [answered(at) for at in range(len(checks))]
+            for found in found_by_check:
                 rows += found if wanted is None else [r for r in found if r.focus.value in wanted]
             queries = len(checks)
         else:
@@ -276,6 +283,15 @@ def validate(store: Store, shapes_graph: Graph, focus: Iterable[ox.NamedNode] | 
         found = pyshacl_rows(_pyshacl(store, shapes_graph, compiled), focus_nodes)
         rows += found if wanted is None else [r for r in found if r.focus.value in wanted]
     return Outcome(rows, shapes_graph, allow_warnings, compiled, needs_pyshacl, queries)
+
+
+MAX_WORKERS = 8
+"""Threads that run the checks of a whole register when ``workers`` is not given: every CPU, up to this many."""
+
+
+def workers_for(workers: int | None) -> int:
+    """The threads for the checks: ``workers`` when given, else every CPU up to :data:`MAX_WORKERS`."""
+    return max(1, workers) if workers is not None else max(1, min(os.cpu_count() or 1, MAX_WORKERS))
 
 
 def many(store: Store, focus: int) -> bool:
