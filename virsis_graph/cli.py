@@ -427,10 +427,9 @@ def import_(
             raise fail(f"{counted(n, 'lv', ('kļūda', 'kļūdas'), ('', ''))}, nekas netika ierakstīts / "
                        f"{counted(n, 'en', ('', ''), ('error', 'errors'))}, nothing was written")
         table = Table(title="Imports / Import" + (" (--dry-run)" if dry_run else ""), title_justify="left")
-        for column in ("veids / kind", "jauni / new", "mainīti / changed", "bez izmaiņām / unchanged", "dzēsti / removed", "paturēti / kept"):
-            table.add_column(column, justify="left" if column.startswith("veids") else "right")
+        _count_columns(table, "veids / kind")
         for name, c in sorted(result.counts.items()):
-            table.add_row(name, str(c.new), str(c.changed), str(c.unchanged), str(c.removed), str(c.kept))
+            table.add_row(name, *(str(getattr(c, field)) for field in COUNTED))
         show(table)
         if dry_run:
             console.print(f"Nekas netika ierakstīts / nothing written (would add {result.added}, remove {result.removed} triples).")
@@ -438,13 +437,25 @@ def import_(
         console.print(f"Ierakstīts / written: +{result.added} −{result.removed} trīskārši / triples in {s.description}.")
 
 
+COUNTED = {"new": "jauni / new", "changed": "mainīti / changed", "unchanged": "bez izmaiņām / unchanged",
+           "removed": "dzēsti / removed", "kept": "paturēti / kept"}
+"""What an import did to the records of a kind (``importing.Counts``), and each column's heading."""
+
+
+def _count_columns(table: Table, *leading: str) -> None:
+    """An import's table: the ``leading`` columns (kind, file ...), then a column per :data:`COUNTED`."""
+    for column in leading:
+        table.add_column(column)
+    for column in COUNTED.values():
+        table.add_column(column, justify="right")
+
+
 def _import_through_site(site: str, files: list[Path], **options) -> None:
     """``virsis import --site``: each file one write through the site's ``/import``; stops at the first refusal."""
     from . import site_client
 
     table = Table(title=f"Imports caur / Import through {site}", title_justify="left")
-    for column in ("fails / file", "veids / kind", "jauni / new", "mainīti / changed", "bez izmaiņām / unchanged", "dzēsti / removed", "paturēti / kept"):
-        table.add_column(column, justify="left" if column.startswith(("fails", "veids")) else "right")
+    _count_columns(table, "fails / file", "veids / kind")
     done: list[site_client.Imported] = []
     with site_client.client() as http:
         for path in files:
@@ -459,7 +470,7 @@ def _import_through_site(site: str, files: list[Path], **options) -> None:
             for warning in imported.warnings[:MAX_LISTED]:
                 err_console.print(f"! {warning}", style="yellow", markup=False, highlight=False)
             for kind, c in sorted(imported.records.items()):
-                table.add_row(imported.file, kind, *(str(c.get(k, 0)) for k in ("new", "changed", "unchanged", "removed", "kept")))
+                table.add_row(imported.file, kind, *(str(c.get(field, 0)) for field in COUNTED))
     show(table)
     for d in done:
         console.print(f"{d.file}: +{d.added} −{d.removed} trīskārši / triples in {d.graph}", markup=False, highlight=False)

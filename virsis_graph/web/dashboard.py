@@ -159,17 +159,21 @@ def _percent(score: float | None) -> str:
     return "—" if score is None else f"{score:.0%}"
 
 
+def _too_large(statements: str) -> tuple[str, str]:
+    """Why a register of ``statements`` statements has no scorecard on the site: Latvian, English (page and data alike)."""
+    return (f"Tik lielam reģistram ({statements} apgalvojumu) kvalitātes novērtējums vietnē netiek aprēķināts: visa reģistra "
+            "pārbaude pēc katras izmaiņas aizņemtu daudzas minūtes. Novērtējumu dod komanda virsis quality --store.",
+            f"The scorecard is not computed on the site for a register this large ({statements} statements): validating the "
+            "whole register after every change would take many minutes. The command virsis quality --store gives it.")
+
+
 def _data(request: Request, fmt: str, lang: str) -> Response:
     """The scorecard as ``virsis quality --format csv|json`` writes it, for analysts' tools; ``503`` while it is
     computed (with ``Retry-After``) or when the register is too large for it (without)."""
     try:
         assessed = card_for(request, lang)
     except TooLarge as too_large:
-        return PlainTextResponse(
-            f"Tik lielam reģistram ({too_large.statements} apgalvojumu) kvalitātes novērtējums vietnē netiek aprēķināts; "
-            "to dod komanda virsis quality --store. / "
-            f"The scorecard is not computed on the site for a register this large ({too_large.statements} statements); "
-            "the command virsis quality --store gives it.\n", status_code=503, headers={"Vary": "Accept"})
+        return PlainTextResponse(" / ".join(_too_large(str(too_large.statements))) + "\n", status_code=503, headers={"Vary": "Accept"})
     if assessed is None:
         return PlainTextResponse(
             "Kvalitātes novērtējums tiek aprēķināts; mēģiniet vēlāk. / The scorecard is being computed; try again later.\n",
@@ -202,15 +206,8 @@ def quality(request: Request) -> Response:
     try:
         assessed = card_for(request, lang)
     except TooLarge as too_large:
-        n = f"{too_large.statements:,}".replace(",", "\u00a0")
-        return pending_page(
-            request, "Pakalpojumu kvalitāte" if lang == "lv" else "Service quality",
-            f"Tik lielam reģistram ({n} apgalvojumu) kvalitātes novērtējums vietnē netiek aprēķināts: visa reģistra pārbaude "
-            "pēc katras izmaiņas aizņemtu daudzas minūtes. Novērtējumu dod komanda virsis quality --store.",
-            f"The scorecard is not computed on the site for a register this large ({n} statements): validating the whole register "
-            "after every change would take many minutes. The command virsis quality --store gives it.",
-            retry=None,
-        )
+        return pending_page(request, "Pakalpojumu kvalitāte" if lang == "lv" else "Service quality",
+                            *_too_large(f"{too_large.statements:,}".replace(",", "\u00a0")), retry=None)
     if assessed is None:
         return pending_page(request, "Pakalpojumu kvalitāte" if lang == "lv" else "Service quality",
                             "Kvalitātes novērtējums tiek aprēķināts (tiek pārbaudīts viss reģistrs); lapa atjaunosies pati.",
